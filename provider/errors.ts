@@ -1,0 +1,60 @@
+/**
+ * The one error class of pulumi-dcr, with a closed set of codes callers can `switch` on.
+ * Lower-level failures (fetch, zod, jose) are converted into a DcrError in one place each
+ * and kept as `cause`. Messages never contain token or key values.
+ */
+
+/** Every code a {@link DcrError} can carry. */
+export type DcrErrorCode =
+  /** Bad or inconsistent configuration, found before any request is sent. */
+  | "ERR_CONFIG"
+  /** Creating a client needs an Initial Access Token and none was given. */
+  | "ERR_IAT_MISSING"
+  /** The IdP refused the Initial Access Token (401/403 on register). */
+  | "ERR_IAT_INVALID"
+  /** The IdP refused the Registration Access Token and it could not be renewed. */
+  | "ERR_RAT_INVALID"
+  /** The client no longer exists at the IdP (404/410, or the admin path says so). */
+  | "ERR_CLIENT_GONE"
+  /** The IdP answered with an RFC 7591 error (invalid_redirect_uri, invalid_client_metadata, …). */
+  | "ERR_IDP_REJECTED"
+  /** The IdP does not support the operation (405, no registration endpoint, …). */
+  | "ERR_IDP_UNSUPPORTED"
+  /** The IdP could not be reached or kept failing (network, timeout, 429, 5xx after retries). */
+  | "ERR_IDP_UNAVAILABLE"
+  /** The IdP answered something malformed or hostile (bad JSON, wrong client_id, foreign URI, private key members). */
+  | "ERR_IDP_RESPONSE"
+  /** The outcome of a non-idempotent request is unknown: it may have been applied at the IdP. */
+  | "ERR_OUTCOME_UNKNOWN"
+  /** Generating, importing or exporting key material failed. */
+  | "ERR_KEY";
+
+/** Options for {@link DcrError}. */
+export interface DcrErrorOptions {
+  /** The lower-level error this one wraps. */
+  cause?: unknown;
+  /** HTTP status of the IdP answer, when there was one. */
+  status?: number;
+  /** The RFC 6749/7591 `error` code the IdP returned, when there was one. */
+  idpError?: string;
+}
+
+/** An error raised by pulumi-dcr. `code` says what went wrong; the message says what to do. */
+export class DcrError extends Error {
+  readonly code: DcrErrorCode;
+  readonly status?: number;
+  readonly idpError?: string;
+
+  constructor(code: DcrErrorCode, message: string, options: DcrErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.idpError !== undefined) this.idpError = options.idpError;
+  }
+}
+
+/** True when `e` is a DcrError, optionally with one of the given codes. */
+export function isDcrError(e: unknown, ...codes: DcrErrorCode[]): e is DcrError {
+  return e instanceof DcrError && (codes.length === 0 || codes.includes(e.code));
+}

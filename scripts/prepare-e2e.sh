@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the built package the way a user's program gets it — a real directory in
+# node_modules, from the `npm pack` tarball — into .build/e2e/node_modules, where engine tests
+# and the demo run their Pulumi programs. (A symlinked install would make Pulumi serialize our
+# provider by value instead of as require("pulumi-dcr/..."), see DESIGN §5.)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+out=".build/e2e/node_modules"
+mkdir -p "$out" .build/pack
+rm -rf "$out/pulumi-dcr" .build/pack/*.tgz
+tarball="$(npm pack --silent --pack-destination .build/pack 2>/dev/null | tail -n 1)"
+mkdir -p "$out/pulumi-dcr"
+tar -xzf ".build/pack/$tarball" -C "$out/pulumi-dcr" --strip-components=1
+# Runtime dependencies resolve upwards to the repo's node_modules; the dynamic-provider plugin
+# looks for @pulumi/pulumi directly under <project>/node_modules, so link that scope.
+ln -sfn "$repo/node_modules/@pulumi" "$out/@pulumi"
+echo "prepare-e2e: installed $tarball into $out" >&2
