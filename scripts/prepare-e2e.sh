@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the built package the way a user's program gets it — a real directory in
-# node_modules, from the `npm pack` tarball — into .build/e2e/node_modules, where engine tests
-# and the demo run their Pulumi programs. (A symlinked install would make Pulumi serialize our
+# node_modules, from the `npm pack` tarball — into .build/node_modules, so everything compiled
+# under .build (tests, the demo program, engine work dirs) requires "pulumi-dcr" from there. (A symlinked install would make Pulumi serialize our
 # provider by value instead of as require("pulumi-dcr/..."), see DESIGN §5.)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-out=".build/e2e/node_modules"
+out=".build/node_modules"
 mkdir -p "$out" .build/pack
 rm -rf "$out/pulumi-dcr" .build/pack/*.tgz
 tarball="$(npm pack --silent --pack-destination .build/pack 2>/dev/null | tail -n 1)"

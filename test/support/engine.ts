@@ -3,7 +3,7 @@
  *
  * Each stack gets its own PULUMI_HOME, its own `file://` backend and its own work dir, so
  * engine tests can run concurrently. Programs are inline (the Automation API hosts the
- * language runtime in this process); the work dir sits under .build/e2e, whose node_modules
+ * language runtime in this process); the work dir's node_modules is .build/node_modules, which
  * holds pulumi-dcr installed from its packed tarball, so the dynamic-provider host that the
  * engine starts there resolves `require("pulumi-dcr/…")` exactly as in a user's project.
  */
@@ -24,8 +24,10 @@ import {
 
 /** Repo root, found from this compiled file (.build/test/support → repo). */
 export const repoRoot = findRepoRoot(__dirname);
-/** Where prepare-e2e.sh installed the packed package. */
+/** Where engine work dirs live. */
 export const e2eRoot = path.join(repoRoot, ".build", "e2e");
+/** node_modules holding the packed pulumi-dcr (scripts/prepare-e2e.sh). */
+export const packedModules = path.join(repoRoot, ".build", "node_modules");
 
 function findRepoRoot(start: string): string {
   let dir = start;
@@ -39,7 +41,7 @@ function findRepoRoot(start: string): string {
 
 /** Loads pulumi-dcr from the e2e node_modules (the packed install), as a user's program would. */
 export function loadPackage<T = typeof import("../../provider/index")>(): T {
-  const entry = path.join(e2eRoot, "node_modules", "pulumi-dcr");
+  const entry = path.join(packedModules, "pulumi-dcr");
   if (!fs.existsSync(entry)) throw new Error("pulumi-dcr is not installed for e2e: run scripts/prepare-e2e.sh");
   return require(entry) as T;
 }
@@ -92,7 +94,7 @@ export async function createEngineStack(opts: EngineStackOptions): Promise<Engin
   // The work dir must see .build/e2e/node_modules: the engine starts the dynamic-provider
   // plugin in the work dir and it resolves @pulumi/pulumi and pulumi-dcr from there.
   const workDir = fs.mkdtempSync(path.join(e2eRoot, "work-"));
-  fs.symlinkSync(path.join(e2eRoot, "node_modules"), path.join(workDir, "node_modules"));
+  fs.symlinkSync(packedModules, path.join(workDir, "node_modules"));
   const projectName = opts.projectName ?? "dcr-e2e";
   const envVars: Record<string, string> = {
     PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",

@@ -1,0 +1,26 @@
+/**
+ * The demo program: one OAuth client for a backend-for-frontend, registered through DCR with an
+ * ES256 private_key_jwt key that rotates every 30 days. The IdP and Initial Access Token come from
+ * stack config (`dcr:issuer`, `dcr:initialAccessToken`), as they would in a real stack;
+ * `npm run demo` sets them for an embedded IdP on loopback.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DcrClient } from "pulumi-dcr";
+
+const bff = new DcrClient("bff", {
+  clientName: "demo-bff",
+  keyAlgorithm: "ES256",
+  kidPrefix: "bff-sig",
+  redirectUris: ["https://bff.example.com/auth/callback"],
+  redirectUpdateMode: "merge",
+  metadata: {
+    grant_types: ["authorization_code", "client_credentials"],
+    response_types: ["code"],
+  },
+});
+
+export const clientId = bff.clientId;
+export const activeKid = bff.activeKid;
+export const nextRotationAt = bff.nextRotationAt;
+export const jwks = bff.jwks;
+export const privateKeyPem = pulumi.secret(bff.privateKeyPem);

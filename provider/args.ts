@@ -1,0 +1,123 @@
+/**
+ * Public inputs of {@link DcrClient}. Every argument the program does not pass is taken from
+ * stack config `dcr:<name>` (e.g. `pulumi config set dcr:rotateAfterDays 30`).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { KeyAlgorithm } from "./crypto";
+import type { RedirectUpdateMode } from "./plan/redirects";
+
+/** Credentials of an existing client to take over instead of registering a new one. */
+export interface DcrAdoptArgs {
+  /** The existing client's `client_id`. */
+  clientId: pulumi.Input<string>;
+  /** A valid Registration Access Token for it (secret). */
+  registrationAccessToken: pulumi.Input<string>;
+  /** Its `registration_client_uri`; defaults to `<registration endpoint>/<client_id>`. */
+  registrationClientUri?: pulumi.Input<string>;
+}
+
+/** Arguments of {@link DcrClient}. */
+export interface DcrClientArgs {
+  /**
+   * The IdP's RFC 7591 registration endpoint, e.g. `https://idp.example.com/api/oidc/register`.
+   * One of `registrationEndpoint` or `issuer` is required. https is required except for loopback.
+   * Changing it replaces the client.
+   * @see RFC 7591 §3
+   */
+  registrationEndpoint?: pulumi.Input<string>;
+  /**
+   * The IdP's issuer URL; the registration endpoint is read from
+   * `<issuer>/.well-known/openid-configuration`. Changing it replaces the client.
+   */
+  issuer?: pulumi.Input<string>;
+  /**
+   * Initial Access Token, needed only to create the client (secret; seed `DCR_IAT`). Prefer
+   * `pulumi config set --secret dcr:initialAccessToken …`: read from config it never enters state.
+   * Removing or changing it after the client exists changes nothing.
+   * @see RFC 7591 §3
+   */
+  initialAccessToken?: pulumi.Input<string>;
+  /** `true`: the IdP allows registration without an Initial Access Token. Defaults to false. */
+  openRegistration?: pulumi.Input<boolean>;
+  /**
+   * How updates are sent. `"PUT"` (RFC 7592 §2.2): read the client, overlay the fields this
+   * resource owns, send the full record. `"PATCH"`: send only the owned fields (seed-style IdPs).
+   * Defaults to "PUT".
+   */
+  updateMethod?: pulumi.Input<"PUT" | "PATCH">;
+  /** Desired `client_id` for IdPs that honour one (seed `DCR_CLIENT_ID`). Changing it replaces the client. */
+  clientId?: pulumi.Input<string>;
+  /** `client_name` metadata. Owned by this resource once set. */
+  clientName?: pulumi.Input<string>;
+  /** IdP client profile/template sent as `profile` (seed `DCR_CLIENT_PROFILE`, e.g. `code-flow-pkjwt`). */
+  profile?: pulumi.Input<string>;
+  /**
+   * Any other RFC 7591 / OIDC client metadata (snake_case wire names), passed through and owned
+   * by this resource: changing a value updates the client; keys not listed are never touched.
+   * `jwks`, `jwks_uri`, `redirect_uris`, `client_id` and credentials are not allowed here.
+   * Defaults to `{ token_endpoint_auth_method: "private_key_jwt" }` plus the signing alg.
+   * @see RFC 7591 §2
+   */
+  metadata?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /**
+   * `redirect_uris` to ensure (seed `DCR_REDIRECT_URIS`); how they are applied follows
+   * `redirectUpdateMode`. Absolute URLs without fragment. Not given → never touched.
+   */
+  redirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `"auto"` (default): set the list when it differs; `"replace"`: exactly this list;
+   * `"merge"`: existing ∪ given, existing order first, no duplicates; `"none"`: never touch.
+   */
+  redirectUpdateMode?: pulumi.Input<RedirectUpdateMode>;
+  /** Non-destructive rotation (seed `DCR_ROTATION_SAFE`): forces `redirectUpdateMode` "merge". Defaults to false. */
+  rotationSafe?: pulumi.Input<boolean>;
+  /**
+   * Register this `jwks_uri` instead of an inline `jwks`; the application then serves the
+   * `jwks` output at that URL. Keys are still generated and rotated here.
+   */
+  jwksUri?: pulumi.Input<string>;
+  /** Signing algorithm of generated keys. Defaults to "RS256" (RSA 2048), as the seed. Changing it rotates. */
+  keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
+  /** Kid of the FIRST key (seed `BFF_KID`); later keys get generated kids. */
+  kid?: pulumi.Input<string>;
+  /** Prefix of generated kids: `<prefix>-<yyyymmddThhmmssZ>`. Defaults to "dcr". */
+  kidPrefix?: pulumi.Input<string>;
+  /**
+   * Bring your own private key (PKCS#8 or PKCS#1/SEC1 PEM; secret; seed `DCR_SIGNING_KEY`) as the
+   * active key instead of a generated one. Changing it publishes the new key.
+   */
+  signingKeyPem?: pulumi.Input<string>;
+  /** Days after which a new key is generated and becomes active; 0 rotates on every update. Defaults to 30. */
+  rotateAfterDays?: pulumi.Input<number>;
+  /** Days after which a non-active key is dropped; <= 0 disables. Defaults to 60. */
+  retireAfterDays?: pulumi.Input<number>;
+  /** Most keys kept (the active one always); <= 0 disables the cap. Defaults to 3. */
+  maxKeys?: pulumi.Input<number>;
+  /** Any string; changing it rotates the key once. */
+  rotationTrigger?: pulumi.Input<string>;
+  /** Take over an existing client (no Initial Access Token needed). */
+  adopt?: pulumi.Input<DcrAdoptArgs>;
+  /**
+   * Admin token (secret; seed `BOOTSTRAP_ADMIN_TOKEN`) used to renew a refused Registration
+   * Access Token via `ratRenewalPath`, then retry once. Prefer `dcr:adminToken` secret config.
+   */
+  adminToken?: pulumi.Input<string>;
+  /** Admin renewal path; `{client_id}` is substituted. Defaults to "/api/admin/dcr/clients/{client_id}/tokens". */
+  ratRenewalPath?: pulumi.Input<string>;
+  /** Prometheus Pushgateway base URL (seed `PROM_PUSHGATEWAY_URL`) for the `bff_dcr_status` metric. */
+  pushgatewayUrl?: pulumi.Input<string>;
+  /** Per-request timeout in seconds. Defaults to 30. */
+  timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Names of every argument, in one list: config defaults and validation derive from it. */
+export const ARG_NAMES = [
+  "registrationEndpoint", "issuer", "initialAccessToken", "openRegistration", "updateMethod",
+  "clientId", "clientName", "profile", "metadata", "redirectUris", "redirectUpdateMode",
+  "rotationSafe", "jwksUri", "keyAlgorithm", "kid", "kidPrefix", "signingKeyPem",
+  "rotateAfterDays", "retireAfterDays", "maxKeys", "rotationTrigger", "adopt", "adminToken",
+  "ratRenewalPath", "pushgatewayUrl", "timeoutSeconds",
+] as const satisfies readonly (keyof DcrClientArgs)[];
+
+/** Arguments that are secrets: wrapped with pulumi.secret, and read by the provider from config. */
+export const SECRET_ARGS = ["initialAccessToken", "adminToken", "signingKeyPem"] as const;

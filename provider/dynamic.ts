@@ -1,0 +1,304 @@
+/**
+ * The resource provider behind DcrClient: orchestration only. Decisions come from the pure
+ * planners in plan/, I/O from protocol/; this file wires them and keeps state honest — a client
+ * or RAT the IdP handed back is never lost, even when a later step fails.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { DcrError, isDcrError } from "./errors";
+import { thumbprint, importPrivateKeyPem } from "./crypto";
+import { applyKeys, importOwnKey, inheritedKeys, NO_KEYS, type KeyHoldings, type Keyring } from "./keyring";
+import { pushStatus, type DcrStatus } from "./metrics";
+import { composeJwks, foreignKeys } from "./plan/jwks";
+import { dueAt } from "./plan/keys";
+import { desiredRecord, deepEqual, ownedKeyMetadata, ownedPlainMetadata, registrationMetadata } from "./plan/metadata";
+import { planDiff, policyOf } from "./plan/diff";
+import { planRedirects } from "./plan/redirects";
+import { discoverRegistrationEndpoint, register, readClient, updateClient, deleteClient } from "./protocol/registration";
+import type { ClientHandle, ClientRecord, RenewalOptions, RequestOptions } from "./protocol/types";
+import { validateInputs } from "./validate";
+import type { DcrInputs, DcrOutputs, DesiredRecord, Jwks } from "./types";
+import { clock, logInfo, logWarn, partialFailure, stackSecret, storeStackConfig } from "./runtime";
+
+/** Reads secrets (IAT, admin token, BYO key) from stack config so they never enter state. */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  storeStackConfig(req.config);
+}
+
+/** Validates inputs before anything is sent; fails naming the property. */
+export async function check(olds: DcrInputs, news: DcrInputs): Promise<pulumi.dynamic.CheckResult<DcrInputs>> {
+  const { inputs, failures } = validateInputs(news as unknown as Record<string, unknown>);
+  if (failures.length === 0 && inputs.signingKeyPem !== undefined) {
+    try {
+      await importPrivateKeyPem(inputs.signingKeyPem, inputs.keyAlgorithm ?? "RS256", "check", new Date(0));
+    } catch (e) {
+      failures.push({ property: "signingKeyPem", reason: isDcrError(e) ? e.message : "is not a usable private key" });
+    }
+  }
+  const creating = Object.keys(olds ?? {}).filter((k) => k !== "__provider").length === 0;
+  if (failures.length === 0 && creating && !inputs.adopt && !inputs.openRegistration && !iatOf(inputs)) {
+    failures.push({ property: "initialAccessToken", reason: iatMissingMessage() });
+  }
+  const out = { ...inputs } as Record<string, unknown>;
+  if ((news as Record<string, unknown>).__provider !== undefined) out.__provider = (news as Record<string, unknown>).__provider;
+  return { inputs: out as DcrInputs, failures };
+}
+
+/** Input changes, drift seen by refresh, and time-based rotation; never any I/O. */
+export async function diff(_id: string, olds: DcrOutputs, news: DcrInputs): Promise<pulumi.dynamic.DiffResult> {
+  const desired = await desiredFor(news, olds);
+  const plan = planDiff(olds, desired, clock());
+  if (plan.changes) logInfo(`DcrClient ${olds.clientId}: ${plan.reasons.join("; ")}`);
+  const sameFixedId = desired.clientId !== undefined && desired.clientId === olds.desired.clientId;
+  return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: plan.replaces.length > 0 && sameFixedId };
+}
+
+/** Registers the client (or adopts an existing one) with freshly generated keys. */
+export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateResult<DcrOutputs>> {
+  const timeout = requestOptions(inputs.timeoutSeconds);
+  const endpoint = inputs.registrationEndpoint ?? (await discoverRegistrationEndpoint(inputs.issuer as string, timeout));
+  const desired = await desiredFor(inputs, undefined, endpoint);
+  const now = clock();
+  const own = await ownKey(inputs, desired, NO_KEYS, now);
+  if (inputs.adopt) return adopt(inputs, desired, own);
+  const ring = await applyKeys(NO_KEYS, policyOf(desired), now, naming(desired), own);
+  const jwks = composeJwks(ring.records, ring.publicByKid, []);
+  const iat = iatOf(inputs);
+  if (!iat && !inputs.openRegistration) throw new DcrError("ERR_IAT_MISSING", iatMissingMessage());
+  const record = await register(endpoint, registrationMetadata(desired, jwks), iat, { ...timeout, openRegistration: inputs.openRegistration === true });
+  try {
+    const outs = outputsOf(record, ring, desired, jwks);
+    await report(desired, record.handle.clientId, "success");
+    logInfo(`DcrClient ${record.handle.clientId}: registered with active key ${ring.activeKid}`);
+    return { id: record.handle.clientId, outs };
+  } catch (e) {
+    throw partialFailure(e, record.handle.clientId, inputs, stub(record.handle, desired, ring, jwks));
+  }
+}
+
+/** Refresh: what the IdP holds now; keys and inputs stay; a rotated RAT is stored. */
+export async function read(id: string, props: DcrOutputs): Promise<pulumi.dynamic.ReadResult<DcrOutputs>> {
+  const handle = handleOf(props);
+  let record: ClientRecord;
+  try {
+    record = await readClient(handle, managementOptions(props.desired));
+  } catch (e) {
+    if (isDcrError(e, "ERR_CLIENT_GONE")) {
+      logWarn(`DcrClient ${id}: the client no longer exists at the IdP; it is removed from state`);
+      return {};
+    }
+    if (isDcrError(e, "ERR_RAT_INVALID")) await report(props.desired, id, "rat_invalid");
+    throw e;
+  }
+  await report(props.desired, id, "rat_cached");
+  return { id, props: observed(props, record) };
+}
+
+/** Rotates/retires keys and repairs owned fields with one PATCH or GET+PUT; nothing sent when nothing differs. */
+export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Promise<pulumi.dynamic.UpdateResult<DcrOutputs>> {
+  const desired = await desiredFor(news, olds);
+  const now = clock();
+  const held: KeyHoldings = olds;
+  const own = await ownKey(news, desired, held, now);
+  const ring = await applyKeys(held, policyOf(desired), now, naming(desired), own);
+  const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(olds.jwks, ring.usedKids));
+  const owned = ownedChanges(olds, desired, jwks);
+  for (const r of ring.plan.reasons) logInfo(`DcrClient ${id}: ${r}`);
+  if (Object.keys(owned).length === 0) {
+    return { outs: { ...olds, ...keyOutputs(ring, desired, olds.jwks), desired } };
+  }
+  const handle = handleOf(olds);
+  let record: ClientRecord;
+  try {
+    record = await updateClient(handle, owned, desired.updateMethod, managementOptions(desired, news));
+  } catch (e) {
+    await report(desired, id, isDcrError(e, "ERR_RAT_INVALID") ? "rat_invalid" : ring.plan.generate ? "jwks_rotation_failed" : "rat_invalid");
+    if (handle.registrationAccessToken === olds.registrationAccessToken && !ring.plan.generate) throw e;
+    // Keep what the IdP handed back (a rotated RAT) and remember generated kids as used, so a key
+    // that may have reached the IdP without being recorded is treated as retired, never as foreign.
+    throw partialFailure(e, id, news, { ...olds, ...handleOutputs(handle), usedKids: ring.usedKids });
+  }
+  try {
+    const outs = outputsOf(record, ring, desired, jwks);
+    await report(desired, id, "success");
+    if (ring.plan.generate) logInfo(`DcrClient ${id}: JWKS rotated successfully; active key ${ring.activeKid}`);
+    return { outs };
+  } catch (e) {
+    throw partialFailure(e, id, news, stub(record.handle, desired, ring, jwks));
+  }
+}
+
+/** Deletes the client; already gone counts as done. */
+export async function remove(id: string, props: DcrOutputs): Promise<void> {
+  const outcome = await deleteClient(handleOf(props), managementOptions(props.desired));
+  logInfo(`DcrClient ${id}: ${outcome === "gone" ? "was already gone at the IdP" : "deleted at the IdP"}`);
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function iatOf(inputs: DcrInputs): string | undefined {
+  return inputs.initialAccessToken ?? stackSecret("initialAccessToken");
+}
+
+function iatMissingMessage(): string {
+  return "an Initial Access Token is needed to register a new client: have an IdP admin mint one " +
+    "(e.g. POST /api/admin/dcr/initial-access-tokens), then `pulumi config set --secret dcr:initialAccessToken <token>` " +
+    "and run again; or take over an existing client with `adopt`, or set openRegistration if the IdP allows it";
+}
+
+function requestOptions(timeoutSeconds: number | undefined): RequestOptions {
+  return { timeoutMs: (timeoutSeconds ?? 30) * 1000, log: logInfo };
+}
+
+function managementOptions(desired: DesiredRecord, inputs?: DcrInputs): RequestOptions & RenewalOptions {
+  const opts: RequestOptions & RenewalOptions = requestOptions(desired.timeoutSeconds);
+  const adminToken = inputs?.adminToken ?? stackSecret("adminToken");
+  if (adminToken !== undefined) opts.adminToken = adminToken;
+  if (desired.ratRenewalPath !== undefined) opts.ratRenewalPath = desired.ratRenewalPath;
+  return opts;
+}
+
+function naming(desired: DesiredRecord): { kidPrefix: string; kid?: string } {
+  return desired.kid !== undefined ? { kidPrefix: desired.kidPrefix, kid: desired.kid } : { kidPrefix: desired.kidPrefix };
+}
+
+/** The desired record for `inputs`; without I/O (a changed issuer keeps a placeholder endpoint: it replaces anyway). */
+async function desiredFor(inputs: DcrInputs, olds: DcrOutputs | undefined, endpoint?: string): Promise<DesiredRecord> {
+  const resolved = endpoint ?? inputs.registrationEndpoint ??
+    (olds && inputs.issuer === olds.desired.issuer ? olds.desired.registrationEndpoint : `discovered from ${inputs.issuer}`);
+  const pem = inputs.signingKeyPem ?? stackSecret("signingKeyPem");
+  return desiredRecord(inputs, resolved, pem !== undefined ? { signingKeyThumbprint: await pemThumbprint(pem, inputs) } : {});
+}
+
+async function pemThumbprint(pem: string, inputs: DcrInputs): Promise<string> {
+  const m = await importPrivateKeyPem(pem, inputs.keyAlgorithm ?? "RS256", "thumbprint", new Date(0));
+  return thumbprint(m.publicJwk);
+}
+
+/** A bring-your-own key, imported only when its PEM is new to this resource. */
+async function ownKey(inputs: DcrInputs, desired: DesiredRecord, held: KeyHoldings, now: Date) {
+  const pem = inputs.signingKeyPem ?? stackSecret("signingKeyPem");
+  if (pem === undefined || desired.signingKeyThumbprint === undefined) return undefined;
+  const previous = (held as Partial<DcrOutputs>).desired?.signingKeyThumbprint;
+  if (previous === desired.signingKeyThumbprint) return undefined;
+  return importOwnKey(pem, desired.keyAlgorithm, naming(desired), new Set(held.usedKids), now);
+}
+
+/** Adopt: read the existing client with the given RAT, then publish our keys with one update. */
+async function adopt(inputs: DcrInputs, desired: DesiredRecord, own: Awaited<ReturnType<typeof ownKey>>) {
+  const a = inputs.adopt as NonNullable<DcrInputs["adopt"]>;
+  const handle: ClientHandle = {
+    clientId: a.clientId,
+    registrationClientUri: a.registrationClientUri ?? `${desired.registrationEndpoint.replace(/\/+$/, "")}/${encodeURIComponent(a.clientId)}`,
+    registrationAccessToken: a.registrationAccessToken,
+  };
+  const opts = managementOptions(desired, inputs);
+  const current = await readClient(handle, opts);
+  const idpJwks = (current.metadata.jwks as Jwks | undefined) ?? { keys: [] };
+  const inherited = inheritedKeys(idpJwks, desired.keyAlgorithm);
+  const held: KeyHoldings = { keys: inherited, privateJwks: { keys: [] }, jwks: idpJwks, usedKids: inherited.map((k) => k.kid) };
+  const ring = await applyKeys(held, policyOf(desired), clock(), naming(desired), own);
+  const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(idpJwks, ring.usedKids));
+  const before = observed({ desired, keys: inherited, usedKids: held.usedKids } as DcrOutputs, current);
+  const record = await updateClient(handle, ownedChanges(before, desired, jwks, true), desired.updateMethod, opts);
+  try {
+    const outs = outputsOf(record, ring, desired, jwks);
+    await report(desired, handle.clientId, "success");
+    return { id: handle.clientId, outs };
+  } catch (e) {
+    throw partialFailure(e, handle.clientId, inputs, stub(record.handle, desired, ring, jwks));
+  }
+}
+
+/**
+ * Owned fields whose value at the IdP differs from what we want (all owned fields when
+ * `always`). Empty = nothing to send.
+ */
+function ownedChanges(olds: DcrOutputs, desired: DesiredRecord, jwks: Jwks, always = false): Record<string, unknown> {
+  const want: Record<string, unknown> = { ...ownedPlainMetadata(desired), ...ownedKeyMetadata(desired, jwks) };
+  const redirects = planRedirects(olds.redirectUris, desired.redirectUris, desired.redirectUpdateMode, desired.rotationSafe);
+  if (redirects.next !== undefined) want.redirect_uris = redirects.next;
+  const actual: Record<string, unknown> = { ...olds.metadata, jwks: olds.jwks, redirect_uris: olds.redirectUris };
+  const differs = Object.keys(want).some((k) => !deepEqual(want[k], actual[k]));
+  return differs || always ? want : {};
+}
+
+function handleOf(o: DcrOutputs): ClientHandle {
+  const h: ClientHandle = {
+    clientId: o.clientId,
+    registrationClientUri: o.registrationClientUri,
+    registrationAccessToken: o.registrationAccessToken,
+  };
+  if (o.clientSecret !== undefined) h.clientSecret = o.clientSecret;
+  return h;
+}
+
+function handleOutputs(h: ClientHandle): Partial<DcrOutputs> {
+  return compact({
+    clientId: h.clientId,
+    registrationClientUri: h.registrationClientUri,
+    registrationAccessToken: h.registrationAccessToken,
+    clientSecret: h.clientSecret,
+  });
+}
+
+/** Metadata as the IdP holds it, minus what other outputs carry. */
+function metadataOf(record: ClientRecord): Record<string, unknown> {
+  const { jwks: _jwks, redirect_uris: _r, ...rest } = record.metadata;
+  return rest;
+}
+
+/** Old outputs updated with what the IdP holds now. */
+function observed(props: DcrOutputs, record: ClientRecord): DcrOutputs {
+  const idpJwks = record.metadata.jwks as Jwks | undefined;
+  return compact({
+    ...props,
+    ...handleOutputs(record.handle),
+    clientSecretExpiresAt: record.clientSecretExpiresAt ?? props.clientSecretExpiresAt,
+    jwks: props.desired.jwksUri !== undefined ? props.jwks : (idpJwks ?? { keys: [] }),
+    redirectUris: (record.metadata.redirect_uris as string[] | undefined) ?? [],
+    metadata: metadataOf(record),
+  }) as DcrOutputs;
+}
+
+function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
+  const due = dueAt({ managed: ring.records, usedKids: ring.usedKids, ...(ring.appliedTrigger !== undefined ? { appliedTrigger: ring.appliedTrigger } : {}) }, policyOf(desired));
+  return compact({
+    jwks,
+    activeKid: ring.activeKid,
+    privateKeyPem: ring.privateKeyPem,
+    privateJwks: ring.privateJwks,
+    keys: ring.records,
+    usedKids: ring.usedKids,
+    appliedTrigger: ring.appliedTrigger,
+    nextRotationAt: due?.toISOString(),
+  });
+}
+
+/** Outputs after the IdP accepted a registration or update. */
+function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredRecord, published: Jwks): DcrOutputs {
+  const idpJwks = record.metadata.jwks as Jwks | undefined;
+  const jwks = desired.jwksUri !== undefined ? published : (idpJwks ?? published);
+  return compact({
+    ...handleOutputs(record.handle),
+    clientSecretExpiresAt: record.clientSecretExpiresAt,
+    registrationEndpoint: desired.registrationEndpoint,
+    ...keyOutputs(ring, desired, jwks),
+    redirectUris: (record.metadata.redirect_uris as string[] | undefined) ?? [],
+    metadata: metadataOf(record),
+    desired,
+  }) as DcrOutputs;
+}
+
+/** Minimal outputs for partial-failure state: the client, its RAT, and the keys we published. */
+function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring, jwks: Jwks): Partial<DcrOutputs> {
+  return { ...handleOutputs(handle), registrationEndpoint: desired.registrationEndpoint, ...keyOutputs(ring, desired, jwks), redirectUris: [], metadata: {}, desired };
+}
+
+async function report(desired: DesiredRecord, clientId: string, status: DcrStatus): Promise<void> {
+  await pushStatus(desired.pushgatewayUrl, clientId, status, logWarn);
+}
+
+/** Drop undefined members (protobuf Structs reject them). */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,162 @@
+/**
+ * Carries out a key plan: generates (or imports) key material, and assembles what state
+ * records about keys — records, private JWKs, public halves, the active PEM, used kids.
+ */
+import {
+  generateKeyMaterial,
+  importPrivateKeyPem,
+  keyMaterialFromPrivateJwk,
+  toPublicJwk,
+  type KeyAlgorithm,
+  type KeyMaterial,
+  type PublicJwk,
+} from "./crypto";
+import { kidTime, makeKid } from "./plan/kid";
+import { planKeys, type KeyPlan, type KeyPolicy, type KeyState } from "./plan/keys";
+import type { Jwks, KeyRecord } from "./types";
+
+/** What state holds about keys before a change. */
+export interface KeyHoldings {
+  keys: KeyRecord[];
+  privateJwks: Jwks<Record<string, unknown>>;
+  /** The IdP's public set (for public halves of inherited keys). */
+  jwks: Jwks;
+  usedKids: string[];
+  appliedTrigger?: string;
+  privateKeyPem?: string;
+  activeKid?: string;
+}
+
+/** Key state after a plan is applied. */
+export interface Keyring {
+  records: KeyRecord[];
+  privateJwks: Jwks<Record<string, unknown>>;
+  publicByKid: Map<string, PublicJwk>;
+  activeKid: string;
+  privateKeyPem: string;
+  usedKids: string[];
+  appliedTrigger?: string;
+  plan: KeyPlan;
+}
+
+/** Holdings of a client that has no keys yet. */
+export const NO_KEYS: KeyHoldings = { keys: [], privateJwks: { keys: [] }, jwks: { keys: [] }, usedKids: [] };
+
+/**
+ * Keys found at the IdP whose kid carries a creation time (e.g. from an adopted client) are
+ * "inherited": aged, retired and capped like ours, but never active (we lack their private key).
+ */
+export function inheritedKeys(idp: Jwks, algorithm: KeyAlgorithm): KeyRecord[] {
+  const out: KeyRecord[] = [];
+  for (const k of idp.keys) {
+    const t = typeof k.kid === "string" ? kidTime(k.kid) : undefined;
+    if (t) out.push({ kid: k.kid, alg: (k.alg as KeyAlgorithm | undefined) ?? algorithm, createdAt: t.toISOString() });
+  }
+  return out;
+}
+
+/** A bring-your-own key to add as the newest key, when its PEM is new. */
+export async function importOwnKey(
+  pem: string,
+  alg: KeyAlgorithm,
+  naming: { kidPrefix: string; kid?: string },
+  taken: ReadonlySet<string>,
+  now: Date,
+): Promise<KeyMaterial> {
+  const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const kid = naming.kid !== undefined && !taken.has(naming.kid) ? naming.kid : makeKid(naming.kidPrefix, at, taken);
+  return importPrivateKeyPem(pem, alg, kid, at);
+}
+
+/**
+ * Plan and apply: `own` (a freshly imported BYO key) joins as the newest key first; then the
+ * planner decides generation, retirement and the cap.
+ */
+export async function applyKeys(
+  held: KeyHoldings,
+  policy: KeyPolicy,
+  now: Date,
+  naming: { kidPrefix: string; kid?: string },
+  own?: KeyMaterial,
+): Promise<Keyring> {
+  const hasPrivate = new Set(held.privateJwks.keys.map((j) => j.kid as string));
+  let planned = planWith(held, policy, now, naming, own);
+  const first = planned.plan.keep[0];
+  if (!planned.plan.generate && first && !hasPrivate.has(first.kid) && first.kid !== own?.kid) {
+    // The newest key is inherited (no private half here): add a fresh key of ours as active.
+    const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    own = await generateKeyMaterial(policy.algorithm, makeKid(naming.kidPrefix, at, new Set(planned.used)), at);
+    planned = planWith(held, policy, now, naming, own);
+  }
+  const { plan, used } = planned;
+  const materials = new Map<string, KeyMaterial>();
+  if (own) materials.set(own.kid, own);
+  if (plan.generate) {
+    const g = plan.generate;
+    materials.set(g.kid, await generateKeyMaterial(g.alg, g.kid, new Date(g.createdAt)));
+    used.push(g.kid);
+  }
+  const kept = plan.generate ? [plan.generate, ...plan.keep] : plan.keep;
+  const keptKids = new Set(kept.map((k) => k.kid));
+
+  const publicByKid = new Map<string, PublicJwk>();
+  for (const k of held.jwks.keys) if (keptKids.has(k.kid)) publicByKid.set(k.kid, k);
+  const privateJwks: Record<string, unknown>[] = [];
+  for (const jwk of held.privateJwks.keys) {
+    const kid = jwk.kid as string;
+    if (!keptKids.has(kid)) continue;
+    privateJwks.push(jwk);
+    publicByKid.set(kid, toPublicJwk(jwk));
+  }
+  for (const m of materials.values()) {
+    if (!keptKids.has(m.kid)) continue;
+    privateJwks.unshift(m.privateJwk);
+    publicByKid.set(m.kid, m.publicJwk);
+  }
+
+  const active = kept[0];
+  if (!active) throw new Error("key planner kept no key"); // planner guarantees an active key
+  const privateKeyPem = await activePem(active.kid, held, materials, privateJwks);
+  const ring: Keyring = {
+    records: kept.map((k) => ({ kid: k.kid, alg: k.alg, createdAt: k.createdAt })),
+    privateJwks: { keys: privateJwks },
+    publicByKid,
+    activeKid: active.kid,
+    privateKeyPem,
+    usedKids: used,
+    plan,
+  };
+  const trigger = policy.rotationTrigger ?? held.appliedTrigger;
+  if (trigger !== undefined) ring.appliedTrigger = trigger;
+  return ring;
+}
+
+function planWith(
+  held: KeyHoldings,
+  policy: KeyPolicy,
+  now: Date,
+  naming: { kidPrefix: string; kid?: string },
+  own: KeyMaterial | undefined,
+): { plan: KeyPlan; used: string[] } {
+  const records = own ? [{ kid: own.kid, alg: own.alg, createdAt: own.createdAt }, ...held.keys] : [...held.keys];
+  const used = [...new Set([...held.usedKids, ...records.map((k) => k.kid)])];
+  const state: KeyState = { managed: records, usedKids: used };
+  if (held.appliedTrigger !== undefined) state.appliedTrigger = held.appliedTrigger;
+  // An explicit kid names only the very first key this resource creates.
+  const firstKey = held.keys.length === 0 && !own && held.usedKids.length === 0;
+  return { plan: planKeys(state, policy, now, firstKey ? naming : { kidPrefix: naming.kidPrefix }), used };
+}
+
+async function activePem(
+  kid: string,
+  held: KeyHoldings,
+  materials: Map<string, KeyMaterial>,
+  privateJwks: Record<string, unknown>[],
+): Promise<string> {
+  const fresh = materials.get(kid);
+  if (fresh) return fresh.privateKeyPem;
+  if (held.activeKid === kid && held.privateKeyPem) return held.privateKeyPem;
+  const jwk = privateJwks.find((j) => j.kid === kid);
+  if (!jwk) throw new Error(`no private key is held for the active key ${kid}`);
+  return (await keyMaterialFromPrivateJwk(jwk, new Date().toISOString())).privateKeyPem;
+}

@@ -1,0 +1,75 @@
+/**
+ * The DcrClient resource: wiring only. It fills arguments the program did not pass from stack
+ * config `dcr:<name>`, marks secrets, and hands everything to the thin serialized provider.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ARG_NAMES, SECRET_ARGS, type DcrClientArgs } from "./args";
+import { dcrProvider } from "./provider-stub";
+import { SECRET_OUTPUTS, type Jwks, type KeyRecord } from "./types";
+
+/** An OAuth 2.0 client owned through Dynamic Client Registration (RFC 7591/7592). */
+export class DcrClient extends pulumi.dynamic.Resource {
+  /** The client's `client_id`. */
+  declare readonly clientId: pulumi.Output<string>;
+  /** Where the client is managed (RFC 7592). */
+  declare readonly registrationClientUri: pulumi.Output<string>;
+  /** Registration Access Token (secret). */
+  declare readonly registrationAccessToken: pulumi.Output<string>;
+  /** Client secret, when the IdP issued one (secret). */
+  declare readonly clientSecret: pulumi.Output<string | undefined>;
+  /** The resolved registration endpoint. */
+  declare readonly registrationEndpoint: pulumi.Output<string>;
+  /** Public JWK Set the IdP holds for the client; serve it at `jwksUri` when you use one. */
+  declare readonly jwks: pulumi.Output<Jwks>;
+  /** Kid of the active (signing) key. */
+  declare readonly activeKid: pulumi.Output<string>;
+  /** PKCS#8 PEM of the active key (secret): what the application signs client assertions with. */
+  declare readonly privateKeyPem: pulumi.Output<string>;
+  /** Private JWKs of every managed key (secret). */
+  declare readonly privateJwks: pulumi.Output<Jwks<Record<string, unknown>>>;
+  /** Managed keys, newest first. */
+  declare readonly keys: pulumi.Output<KeyRecord[]>;
+  /** `redirect_uris` as the IdP holds them. */
+  declare readonly redirectUris: pulumi.Output<string[]>;
+  /** When the next rotation or retirement becomes due (ISO-8601). */
+  declare readonly nextRotationAt: pulumi.Output<string | undefined>;
+  /** The client's metadata as the IdP holds it. */
+  declare readonly metadata: pulumi.Output<Record<string, unknown>>;
+
+  constructor(name: string, args: DcrClientArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
+    const inputs = withConfigDefaults(args, new pulumi.Config("dcr"));
+    const outputs = {
+      clientId: undefined, registrationClientUri: undefined, registrationAccessToken: undefined,
+      clientSecret: undefined, registrationEndpoint: undefined, jwks: undefined, activeKid: undefined,
+      privateKeyPem: undefined, privateJwks: undefined, keys: undefined, redirectUris: undefined,
+      nextRotationAt: undefined, metadata: undefined,
+    };
+    super(dcrProvider, name, { ...outputs, ...inputs }, {
+      ...opts,
+      additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])],
+    }, "dcr", "DcrClient");
+  }
+}
+
+/**
+ * Program-side defaults: every argument not passed comes from `dcr:<name>` config. Secret
+ * arguments found in config are NOT copied into inputs (they would be stored in state): the
+ * provider reads them from stack config itself. Secret arguments passed explicitly are wrapped
+ * with pulumi.secret so state keeps them encrypted. Config strings reach check() as strings;
+ * check() parses and validates them, naming the property.
+ */
+function withConfigDefaults(args: DcrClientArgs, config: pulumi.Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of ARG_NAMES) {
+    const given = args[name];
+    const secret = (SECRET_ARGS as readonly string[]).includes(name) || name === "adopt";
+    if (given !== undefined) {
+      out[name] = secret ? pulumi.secret(given) : given;
+      continue;
+    }
+    if ((SECRET_ARGS as readonly string[]).includes(name)) continue;
+    const raw = name === "adopt" ? config.getSecret(name) : config.get(name);
+    if (raw !== undefined) out[name] = raw;
+  }
+  return out;
+}

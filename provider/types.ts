@@ -1,0 +1,124 @@
+/**
+ * The provider's resolved world: what the engine hands to check/diff/create/update
+ * (`DcrInputs`, camelCase, no `pulumi.Input`) and what the provider returns (`DcrOutputs`).
+ * The public, `pulumi.Input`-wrapped twin is `DcrClientArgs` in args.ts.
+ */
+import type { KeyAlgorithm, PublicJwk } from "./crypto";
+import type { RedirectUpdateMode } from "./plan/redirects";
+
+/** Credentials of an existing client to take over (the seed helper's creds JSON). */
+export interface AdoptInputs {
+  clientId: string;
+  registrationAccessToken: string;
+  registrationClientUri?: string;
+}
+
+/** Resolved inputs, after check() normalised them. */
+export interface DcrInputs {
+  registrationEndpoint?: string;
+  issuer?: string;
+  initialAccessToken?: string;
+  openRegistration?: boolean;
+  updateMethod?: "PUT" | "PATCH";
+  clientId?: string;
+  clientName?: string;
+  profile?: string;
+  metadata?: Record<string, unknown>;
+  redirectUris?: string[];
+  redirectUpdateMode?: RedirectUpdateMode;
+  rotationSafe?: boolean;
+  jwksUri?: string;
+  keyAlgorithm?: KeyAlgorithm;
+  kid?: string;
+  kidPrefix?: string;
+  signingKeyPem?: string;
+  rotateAfterDays?: number;
+  retireAfterDays?: number;
+  maxKeys?: number;
+  rotationTrigger?: string;
+  adopt?: AdoptInputs;
+  adminToken?: string;
+  ratRenewalPath?: string;
+  pushgatewayUrl?: string;
+  timeoutSeconds?: number;
+}
+
+/** One signing key this resource created (or imported), as recorded in state. */
+export interface KeyRecord {
+  kid: string;
+  alg: KeyAlgorithm;
+  createdAt: string;
+}
+
+/** A JWK Set. */
+export interface Jwks<K = PublicJwk> {
+  keys: K[];
+}
+
+/**
+ * The non-secret inputs that decide what the client should look like, recorded in the outputs
+ * because the engine hands `diff` the old OUTPUTS, not the old inputs.
+ */
+export interface DesiredRecord {
+  registrationEndpoint: string;
+  issuer?: string;
+  clientId?: string;
+  clientName?: string;
+  profile?: string;
+  metadata?: Record<string, unknown>;
+  redirectUris?: string[];
+  redirectUpdateMode?: RedirectUpdateMode;
+  rotationSafe?: boolean;
+  jwksUri?: string;
+  keyAlgorithm: KeyAlgorithm;
+  kidPrefix: string;
+  kid?: string;
+  rotateAfterDays: number;
+  retireAfterDays: number;
+  maxKeys: number;
+  rotationTrigger?: string;
+  updateMethod: "PUT" | "PATCH";
+  /** RFC 7638 thumbprint of a bring-your-own key (never the key). */
+  signingKeyThumbprint?: string;
+  /** client_id of an adopted client (never its RAT). */
+  adoptedClientId?: string;
+  /** Operational settings, kept so refresh and delete (which only see outputs) can use them. */
+  pushgatewayUrl?: string;
+  timeoutSeconds: number;
+  ratRenewalPath?: string;
+}
+
+/** Outputs, as stored in state (secret ones listed in SECRET_OUTPUTS). */
+export interface DcrOutputs {
+  clientId: string;
+  registrationClientUri: string;
+  /** Secret. */
+  registrationAccessToken: string;
+  /** Secret, only when the IdP issued one. */
+  clientSecret?: string;
+  clientSecretExpiresAt?: number;
+  registrationEndpoint: string;
+  /** The public JWK Set the IdP holds for the client (ours and any it had that we did not create). */
+  jwks: Jwks;
+  activeKid: string;
+  /** Secret: PKCS#8 PEM of the active key. */
+  privateKeyPem: string;
+  /** Secret: private JWKs of every key this resource manages. */
+  privateJwks: Jwks<Record<string, unknown>>;
+  keys: KeyRecord[];
+  /** redirect_uris as the IdP holds them. */
+  redirectUris: string[];
+  /** When the next rotation or retirement becomes due (ISO-8601), if any. */
+  nextRotationAt?: string;
+  /** The client's metadata as the IdP holds it (credentials removed). */
+  metadata: Record<string, unknown>;
+  /** Every kid this resource ever used; kids are never reused. */
+  usedKids: string[];
+  /** rotationTrigger value at the last rotation. */
+  appliedTrigger?: string;
+  /** What the inputs asked for at the last successful create/update. */
+  desired: DesiredRecord;
+}
+
+/** Outputs that must be secret in state. */
+export const SECRET_OUTPUTS = ["registrationAccessToken", "clientSecret", "privateKeyPem", "privateJwks"] as const;
