@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".build/", "examples/*/node_modules/", "examples/*/bin/"] },
+  { ignores: ["node_modules/", "dist/", ".build/", ".build-*/", "examples/*/node_modules/", "examples/*/bin/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
