@@ -109,7 +109,7 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
   const handle = handleOf(olds);
   let record: ClientRecord;
   try {
-    record = await updateClient(handle, owned, desired.updateMethod, managementOptions(desired, news));
+    record = await updateClient(handle, owned, desired.updateMethod, { ...managementOptions(desired, news), current: idpView(olds) });
   } catch (e) {
     await report(desired, id, isDcrError(e, "ERR_RAT_INVALID") ? "rat_invalid" : ring.plan.generate ? "jwks_rotation_failed" : "rat_invalid");
     if (handle.registrationAccessToken === olds.registrationAccessToken && !ring.plan.generate) throw e;
@@ -199,7 +199,7 @@ async function adopt(inputs: DcrInputs, desired: DesiredRecord, own: Awaited<Ret
   const ring = await applyKeys(held, policyOf(desired), clock(), naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(idpJwks, ring.usedKids));
   const before = observed({ desired, keys: inherited, usedKids: held.usedKids } as DcrOutputs, current);
-  const record = await updateClient(handle, ownedChanges(before, desired, jwks, true), desired.updateMethod, opts);
+  const record = await updateClient(handle, ownedChanges(before, desired, jwks, true), desired.updateMethod, { ...opts, current: current.metadata });
   try {
     const outs = outputsOf(record, ring, desired, jwks);
     await report(desired, handle.clientId, "success");
@@ -217,9 +217,14 @@ function ownedChanges(olds: DcrOutputs, desired: DesiredRecord, jwks: Jwks, alwa
   const want: Record<string, unknown> = { ...ownedPlainMetadata(desired), ...ownedKeyMetadata(desired, jwks) };
   const redirects = planRedirects(olds.redirectUris, desired.redirectUris, desired.redirectUpdateMode, desired.rotationSafe);
   if (redirects.next !== undefined) want.redirect_uris = redirects.next;
-  const actual: Record<string, unknown> = { ...olds.metadata, jwks: olds.jwks, redirect_uris: olds.redirectUris };
+  const actual = idpView(olds);
   const differs = Object.keys(want).some((k) => !deepEqual(want[k], actual[k]));
   return differs || always ? want : {};
+}
+
+/** The IdP's record as last seen (outputs split it into metadata, jwks and redirectUris). */
+function idpView(o: DcrOutputs): Record<string, unknown> {
+  return { ...o.metadata, redirect_uris: o.redirectUris, ...(o.desired.jwksUri === undefined ? { jwks: o.jwks } : {}) };
 }
 
 function handleOf(o: DcrOutputs): ClientHandle {

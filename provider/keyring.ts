@@ -142,6 +142,12 @@ function planWith(
   const used = [...new Set([...held.usedKids, ...records.map((k) => k.kid)])];
   const state: KeyState = { managed: records, usedKids: used };
   if (held.appliedTrigger !== undefined) state.appliedTrigger = held.appliedTrigger;
+  if (own) {
+    // Importing a new own key IS this run's rotation: a trigger or "rotate now" (0 days) must not
+    // supersede it at once with a generated key.
+    if (policy.rotationTrigger !== undefined) state.appliedTrigger = policy.rotationTrigger;
+    if (policy.rotateAfterDays === 0) policy = { ...policy, rotateAfterDays: 36500 };
+  }
   // An explicit kid names only the very first key this resource creates.
   const firstKey = held.keys.length === 0 && !own && held.usedKids.length === 0;
   return { plan: planKeys(state, policy, now, firstKey ? naming : { kidPrefix: naming.kidPrefix }), used };

@@ -11,7 +11,7 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** What is wrong with `value` as a URL of `kind`, or undefined when it is fine. */
 export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metrics"): string | undefined {
-  if (/[^\x21-\x7e]/.test(value)) {
+  if (/[^\x20-\x7e]/.test(value)) {
     return "must contain only printable ASCII characters (write internationalised hosts in punycode on purpose)";
   }
   let url: URL;
@@ -20,6 +20,7 @@ export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metri
   } catch {
     return "must be an absolute URL";
   }
+  if (/\s/.test(value)) return "must not contain spaces";
   if (url.username || url.password) return "must not contain credentials (user:password@)";
   if (value.includes("#")) return "must not contain a fragment (#)";
   const web = url.protocol === "https:" || url.protocol === "http:";

@@ -21,9 +21,9 @@ test("__provider is a small stub that requires the installed package, identical 
 
 test("round-tripped provider: check, create, no-op diff, read, update, delete with minimal requests", async () => {
   const idp = await startSeedIdp();
-  const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken, "dcr:adminToken": idp.adminToken });
-  assert.ok(!text.includes(idp.initialAccessToken));
   try {
+    const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken, "dcr:adminToken": idp.adminToken });
+    assert.ok(!text.includes(idp.initialAccessToken));
     const raw = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", redirectUris: "https://bff.example.com/cb", rotateAfterDays: "30", __provider: text } as unknown as DcrInputs;
     const checked = await provider.check({} as DcrInputs, raw);
     assert.deepEqual(checked.failures, []);

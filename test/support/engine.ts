@@ -69,7 +69,7 @@ export interface EngineStack {
   preview(opts?: { expectNoChanges?: boolean }): Promise<PreviewResult>;
   refresh(): Promise<RefreshResult>;
   destroy(): Promise<DestroyResult>;
-  /** `pulumi stack export` without secrets shown, as text. */
+  /** `pulumi stack export` (secrets not shown), as text. */
   exportText(): Promise<string>;
   /** Removes the work dir, PULUMI_HOME and backend. */
   dispose(): Promise<void>;
@@ -128,7 +128,15 @@ export async function createEngineStack(opts: EngineStackOptions): Promise<Engin
     preview: (o = {}) => stack.preview({ onOutput, expectNoChanges: o.expectNoChanges, diff: true }),
     refresh: () => stack.refresh({ onOutput }),
     destroy: () => stack.destroy({ onOutput }),
-    exportText: async () => JSON.stringify(await stack.exportStack()),
+    // `pulumi stack export` as a user runs it: WITHOUT --show-secrets (the Automation API's
+    // exportStack always shows them).
+    exportText: async () => {
+      const cmd = (await pulumiCommand()) as unknown as {
+        run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
+      };
+      const res = await cmd.run(["stack", "export", "--stack", "dev"], workDir, { ...ws.envVars, PULUMI_HOME: pulumiHome });
+      return res.stdout;
+    },
     async dispose() {
       fs.rmSync(workDir, { recursive: true, force: true });
       fs.rmSync(sandbox, { recursive: true, force: true });

@@ -13,7 +13,8 @@ export type Provider = Required<pulumi.dynamic.ResourceProvider<DcrInputs, DcrOu
 /** The serialized text of the packed package's provider (what `__provider` holds). */
 export async function serializedProvider(): Promise<string> {
   const stub = require(path.join(packedModules, "pulumi-dcr", "dist", "provider", "provider-stub.js")) as { dcrProvider: object };
-  const sf = await pulumi.runtime.serializeFunction(() => stub.dcrProvider, { allowSecrets: false });
+  const provider = stub.dcrProvider; // captured as a value, exactly as pulumi.dynamic.Resource does
+  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
   return sf.text;
 }
 

@@ -1,0 +1,83 @@
+/**
+ * redirect_uris update modes (seed DCR_REDIRECT_UPDATE_MODE / DCR_ROTATION_SAFE) and their
+ * drift rule. URIs are compared exactly (no normalisation); lists are order-sensitive. Pure.
+ */
+import { DcrError } from "../errors";
+
+/**
+ * - `auto`: send the provided list when it differs from the IdP's.
+ * - `replace`: always send exactly the provided list.
+ * - `merge`: send the IdP's list plus the provided URIs it lacks (IdP order first, no duplicates).
+ * - `none`: never touch redirect_uris.
+ */
+export type RedirectUpdateMode = "auto" | "replace" | "merge" | "none";
+
+const MODES: readonly RedirectUpdateMode[] = Object.freeze(["auto", "replace", "merge", "none"]);
+
+/** What to send for redirect_uris. */
+export interface RedirectPlan {
+  /** The list to send; undefined = do not send redirect_uris. */
+  next: string[] | undefined;
+  /** True when `next` differs from the IdP's list. */
+  changed: boolean;
+}
+
+/**
+ * The mode in force: `rotationSafe` forces `merge`; otherwise `mode`, defaulting to `auto`.
+ * @throws DcrError ERR_CONFIG naming `redirectUpdateMode` when it is not a known mode.
+ */
+export function effectiveMode(mode: RedirectUpdateMode | undefined, rotationSafe: boolean | undefined): RedirectUpdateMode {
+  if (mode !== undefined && !MODES.includes(mode)) {
+    throw new DcrError("ERR_CONFIG", `"redirectUpdateMode" must be one of ${MODES.join(", ")}; got ${String(mode)}`);
+  }
+  if (rotationSafe === true) return "merge";
+  return mode ?? "auto";
+}
+
+/**
+ * The redirect_uris to send, given the IdP's list (`existing`, undefined when unknown, e.g. on
+ * create) and the provided one. No provided list, or mode `none`: never send.
+ */
+export function planRedirects(
+  existing: readonly string[] | undefined,
+  provided: readonly string[] | undefined,
+  mode: RedirectUpdateMode | undefined,
+  rotationSafe?: boolean,
+): RedirectPlan {
+  const m = effectiveMode(mode, rotationSafe);
+  if (provided === undefined || m === "none") return { next: undefined, changed: false };
+  const current = existing ?? [];
+  const next = m === "merge" ? union(current, provided) : [...provided];
+  const changed = !sameList(current, next);
+  if (m === "auto" && !changed) return { next: undefined, changed: false };
+  return { next, changed };
+}
+
+/**
+ * Whether the IdP's list (`actual`) has drifted from `desired`: `auto`/`replace` — the lists
+ * differ; `merge` — a desired URI is missing; `none` or no desired list — never.
+ */
+export function redirectDrift(
+  actual: readonly string[] | undefined,
+  desired: readonly string[] | undefined,
+  mode: RedirectUpdateMode | undefined,
+  rotationSafe?: boolean,
+): boolean {
+  const m = effectiveMode(mode, rotationSafe);
+  if (desired === undefined || m === "none") return false;
+  const held = actual ?? [];
+  if (m === "merge") {
+    const present = new Set(held);
+    return desired.some((u) => !present.has(u));
+  }
+  return !sameList(held, desired);
+}
+
+/** `a` then the members of `b` not yet seen, without duplicates, in order. */
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((u, i) => u === b[i]);
+}
