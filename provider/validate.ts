@@ -127,6 +127,15 @@ function buildSchema() {
   }).strict();
 }
 
+/** A copy without undefined members at any depth (the engine's protobuf Structs reject them). */
+function withoutUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(withoutUndefined) as T;
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, withoutUndefined(x)])) as T;
+  }
+  return v;
+}
+
 /** Relations between inputs that single-field rules cannot see. */
 function crossChecks(v: DcrInputs, failures: CheckFailure[]): void {
   const add = (property: string, reason: string) => failures.push({ property, reason });
@@ -173,7 +182,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: DcrInput
     }
     return { inputs: { ...known, ...unknown } as DcrInputs, failures };
   }
-  const inputs = { ...result.data, ...unknown } as DcrInputs;
+  const inputs = { ...withoutUndefined(result.data), ...unknown } as DcrInputs;
   if (Object.keys(unknown).length === 0) crossChecks(inputs, failures);
   return { inputs, failures };
 }

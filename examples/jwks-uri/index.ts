@@ -13,6 +13,7 @@ const config = new pulumi.Config();
 const bff = new DcrClient("bff", {
   clientName: "jwks-uri-example",
   jwksUri: config.require("jwksUri"),
+  redirectUris: ["https://bff.example.com/auth/callback"],
   keyAlgorithm: "ES256",
 });
 

@@ -58,7 +58,9 @@ export async function register(
       );
     }
     if (answer.status >= 400 && answer.status < 500) {
-      throw idpError(answer, call, doing, `If a client from an earlier attempt already exists, ${advice}`);
+      // A 4xx means nothing was registered; only a conflict (409: the client_id is taken, e.g. by an
+      // earlier attempt whose answer was lost) calls for adoption.
+      throw idpError(answer, call, doing, answer.status === 409 ? `If a client from an earlier attempt already exists, ${advice}` : "Nothing was registered; fix the metadata the IdP named and run again");
     }
     if (answer.status !== 201 && answer.status !== 200) {
       throw new DcrError("ERR_OUTCOME_UNKNOWN", `${doing}: the IdP answered ${answer.status} instead of 201; the client may have been registered. ${call.advice ?? ""}`, { status: answer.status });

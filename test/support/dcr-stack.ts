@@ -41,11 +41,26 @@ export async function createDcrStack(
   });
   const stack = engine as DcrStack;
   Object.defineProperty(stack, "args", { get: () => holder.args, set: (v: Record<string, DcrClientArgs>) => { holder.args = v; } });
+  // Read from state, not stack outputs: refresh updates resources but not the program's exports.
   stack.outputsOf = async (name: string) => {
-    const outs = await engine.stack.outputs();
-    return (outs[name]?.value ?? {}) as Record<string, unknown>;
+    const deployment = (await engine.stack.exportStack()).deployment as { resources?: { urn: string; outputs?: Record<string, unknown> }[] };
+    const res = (deployment.resources ?? []).find((r) => r.urn.endsWith(`::${name}`) && r.urn.includes("DcrClient"));
+    return unwrapSecrets(res?.outputs ?? {}) as Record<string, unknown>;
   };
   return stack;
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Replace state's secret envelopes `{<sig>: …, plaintext: "<json>"}` with their values. */
+export function unwrapSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG] !== undefined && typeof o.plaintext === "string") return unwrapSecrets(JSON.parse(o.plaintext));
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+  }
+  return v;
 }
 
 /** Resources of a type in an exported deployment. */

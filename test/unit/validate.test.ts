@@ -41,7 +41,7 @@ test("config strings are parsed: numbers, booleans, lists, JSON objects, upper/l
   assert.deepEqual(inputs.metadata, { client_uri: "https://app.example.com" });
   assert.equal(inputs.updateMethod, "PATCH");
   assert.equal(inputs.redirectUpdateMode, "merge");
-  assert.deepEqual(inputs.adopt, { clientId: "bff-server", registrationAccessToken: "rat", registrationClientUri: undefined });
+  assert.deepEqual(inputs.adopt, { clientId: "bff-server", registrationAccessToken: "rat" });
 });
 
 test("http is accepted on loopback; custom reverse-domain redirect schemes are accepted", () => {
