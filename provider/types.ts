@@ -56,37 +56,24 @@ export interface Jwks<K = PublicJwk> {
 }
 
 /**
- * The non-secret inputs that decide what the client should look like, recorded in the outputs
- * because the engine hands `diff` the old OUTPUTS, not the old inputs.
+ * The non-secret inputs that decide what the client should look like, with defaults applied,
+ * recorded in the outputs because the engine hands `diff` the old OUTPUTS, not the old inputs.
+ * Secrets are never part of it: a bring-your-own key is recorded by thumbprint, an adopted
+ * client by id.
  */
-export interface DesiredRecord {
-  registrationEndpoint: string;
-  issuer?: string;
-  clientId?: string;
-  clientName?: string;
-  profile?: string;
-  metadata?: Record<string, unknown>;
-  redirectUris?: string[];
-  redirectUpdateMode?: RedirectUpdateMode;
-  rotationSafe?: boolean;
-  jwksUri?: string;
-  keyAlgorithm: KeyAlgorithm;
-  kidPrefix: string;
-  kid?: string;
-  rotateAfterDays: number;
-  retireAfterDays: number;
-  maxKeys: number;
-  rotationTrigger?: string;
-  updateMethod: "PUT" | "PATCH";
-  /** RFC 7638 thumbprint of a bring-your-own key (never the key). */
-  signingKeyThumbprint?: string;
-  /** client_id of an adopted client (never its RAT). */
-  adoptedClientId?: string;
-  /** Operational settings, kept so refresh and delete (which only see outputs) can use them. */
-  pushgatewayUrl?: string;
-  timeoutSeconds: number;
-  ratRenewalPath?: string;
-}
+export type DesiredRecord = Pick<
+  DcrInputs,
+  | "issuer" | "clientId" | "clientName" | "profile" | "metadata" | "redirectUris" | "redirectUpdateMode"
+  | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "ratRenewalPath"
+> &
+  Required<Pick<DcrInputs, "keyAlgorithm" | "kidPrefix" | "rotateAfterDays" | "retireAfterDays" | "maxKeys" | "updateMethod" | "timeoutSeconds">> & {
+    /** The resolved registration endpoint (discovered when `issuer` was given). */
+    registrationEndpoint: string;
+    /** RFC 7638 thumbprint of a bring-your-own key (never the key). */
+    signingKeyThumbprint?: string;
+    /** client_id of an adopted client (never its RAT). */
+    adoptedClientId?: string;
+  };
 
 /** Outputs, as stored in state (secret ones listed in SECRET_OUTPUTS). */
 export interface DcrOutputs {
