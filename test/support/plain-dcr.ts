@@ -1,0 +1,75 @@
+/** Plain-fetch helpers for the IdP round-trip tests (no pulumi-dcr code involved). */
+import * as jose from "jose";
+
+export type Json = Record<string, unknown>;
+
+export interface Answer {
+  status: number;
+  body: Json;
+  headers: Headers;
+}
+
+/** One HTTP exchange; `token` goes into `Authorization: Bearer`, `body` is sent as JSON. */
+export async function call(url: string, init: { method?: string; token?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(url, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: init.signal,
+  });
+  const text = await res.text();
+  let body: Json = {};
+  if (text !== "") {
+    try {
+      body = JSON.parse(text) as Json;
+    } catch {
+      body = { text };
+    }
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export interface TestKey {
+  kid: string;
+  publicJwk: Json;
+  privateJwk: Json;
+  privateKeyPem: string;
+}
+
+export async function es256Key(kid: string): Promise<TestKey> {
+  const { publicKey, privateKey } = await jose.generateKeyPair("ES256", { extractable: true });
+  return {
+    kid,
+    publicJwk: { ...(await jose.exportJWK(publicKey)), kid, alg: "ES256", use: "sig" },
+    privateJwk: { ...(await jose.exportJWK(privateKey)), kid, alg: "ES256" },
+    privateKeyPem: await jose.exportPKCS8(privateKey),
+  };
+}
+
+export function registration(key: TestKey, extra: Json = {}): Json {
+  return {
+    client_name: "bff",
+    redirect_uris: ["https://app.example.com/callback"],
+    token_endpoint_auth_method: "private_key_jwt",
+    token_endpoint_auth_signing_alg: "ES256",
+    grant_types: ["authorization_code", "client_credentials"],
+    response_types: ["code"],
+    jwks: { keys: [key.publicJwk] },
+    ...extra,
+  };
+}
+
+/** RFC 7592 read-modify-write: the record as read, minus what a PUT must not carry, plus `changes`. */
+export function putBody(current: Json, changes: Json): Json {
+  const body: Json = { ...current, ...changes };
+  for (const field of ["registration_access_token", "registration_client_uri", "client_id_issued_at", "client_secret_expires_at", "client_secret"]) {
+    delete body[field];
+  }
+  return body;
+}
+
+export const kidsOf = (record: Json | undefined): string[] =>
+  ((record?.jwks as { keys: { kid: string }[] } | undefined)?.keys ?? []).map((k) => k.kid);
