@@ -104,15 +104,17 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
   const owned = ownedChanges(olds, desired, jwks);
   for (const r of ring.plan.reasons) logInfo(`DcrClient ${id}: ${r}`);
   if (Object.keys(owned).length === 0) {
-    return { outs: { ...olds, ...keyOutputs(ring, desired, olds.jwks), desired } };
+    // Nothing differs at the IdP (with jwksUri the app serves `jwks`, so it still follows the keys).
+    return { outs: { ...olds, ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks), desired } };
   }
   const handle = handleOf(olds);
   let record: ClientRecord;
   try {
     record = await updateClient(handle, owned, desired.updateMethod, { ...managementOptions(desired, news), current: idpView(olds) });
   } catch (e) {
-    await report(desired, id, isDcrError(e, "ERR_RAT_INVALID") ? "rat_invalid" : ring.plan.generate ? "jwks_rotation_failed" : "rat_invalid");
-    if (handle.registrationAccessToken === olds.registrationAccessToken && !ring.plan.generate) throw e;
+    await report(desired, id, isDcrError(e, "ERR_RAT_INVALID") ? "rat_invalid" : "jwks_rotation_failed");
+    const newKids = ring.usedKids.length !== olds.usedKids.length;
+    if (handle.registrationAccessToken === olds.registrationAccessToken && !newKids) throw e;
     // Keep what the IdP handed back (a rotated RAT) and remember generated kids as used, so a key
     // that may have reached the IdP without being recorded is treated as retired, never as foreign.
     throw partialFailure(e, id, news, { ...olds, ...handleOutputs(handle), usedKids: ring.usedKids });

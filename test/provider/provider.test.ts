@@ -69,3 +69,29 @@ test("round-tripped provider: check, create, no-op diff, read, update, delete wi
     await idp.close();
   }
 });
+
+test("jwksUri: rotation changes the served jwks output without any request to the IdP", async () => {
+  const idp = await startSeedIdp();
+  try {
+    const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken });
+    const raw = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", jwksUri: "https://bff.example.com/jwks.json", __provider: text } as unknown as DcrInputs;
+    const inputs = (await provider.check({} as DcrInputs, raw)).inputs as DcrInputs;
+    const created = await provider.create(inputs);
+    assert.equal((idp.getClient(created.id) as Record<string, unknown>).jwks_uri, "https://bff.example.com/jwks.json");
+    assert.equal(created.outs!.jwks.keys.length, 1);
+    idp.requests.reset();
+    process.env.DCR_NOW = new Date(Date.now() + 31 * DAY).toISOString();
+    try {
+      assert.equal((await provider.diff(created.id, created.outs!, inputs)).changes, true);
+      const updated = await provider.update(created.id, created.outs!, inputs);
+      assert.equal(idp.requests.count(), 0, "jwks_uri unchanged: nothing to send");
+      assert.deepEqual(updated.outs!.jwks.keys.map((k) => k.kid), updated.outs!.keys.map((k) => k.kid));
+      assert.equal(updated.outs!.jwks.keys.length, 2, "the served set has the new and the old key");
+    } finally {
+      delete process.env.DCR_NOW;
+    }
+    await provider.delete(created.id, created.outs!);
+  } finally {
+    await idp.close();
+  }
+});
