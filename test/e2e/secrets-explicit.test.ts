@@ -1,0 +1,40 @@
+/**
+ * Secrets passed explicitly as program arguments (not from config) — the IAT, the admin token,
+ * a bring-your-own private key — are kept encrypted in state, like the secret outputs.
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { startSeedIdp } from "../support/seed-idp";
+import { createDcrStack } from "../support/dcr-stack";
+import { leaks, privateMembers } from "../support/secrets";
+
+test("explicit secret inputs never appear in clear in the exported state", async () => {
+  const idp = await startSeedIdp();
+  const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const stack = await createDcrStack({
+    bff: {
+      registrationEndpoint: idp.registrationEndpoint,
+      updateMethod: "PATCH",
+      keyAlgorithm: "ES256",
+      kid: "bff-sig-001",
+      signingKeyPem: pem,
+      initialAccessToken: idp.initialAccessToken,
+      adminToken: idp.adminToken,
+    },
+  });
+  try {
+    await stack.up();
+    const o = await stack.outputsOf("bff");
+    assert.equal(o.activeKid, "bff-sig-001", "the brought key is the active key");
+    assert.equal(o.privateKeyPem, pem.replace(/\r\n/g, "\n"), "and it is the key we gave");
+    const exported = await stack.exportText();
+    const secrets = [idp.initialAccessToken, idp.adminToken, pem, o.registrationAccessToken, ...privateMembers(o.privateJwks as never)];
+    assert.deepEqual(leaks(exported, secrets), []);
+    await stack.preview({ expectNoChanges: true });
+    await stack.destroy();
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
