@@ -46,6 +46,12 @@ export async function check(olds: DcrInputs, news: DcrInputs): Promise<pulumi.dy
 /** Input changes, drift seen by refresh, and time-based rotation; never any I/O. */
 export async function diff(_id: string, olds: DcrOutputs, news: DcrInputs): Promise<pulumi.dynamic.DiffResult> {
   const desired = await desiredFor(news, olds);
+  if (news.adopt !== undefined && news.adopt.clientId === olds.clientId && olds.desired.adoptedClientId !== news.adopt.clientId) {
+    // Adopting the client this resource already manages would REPLACE it, and the replacement's
+    // delete step would delete that very client at the IdP.
+    throw new DcrError("ERR_CONFIG", `"adopt.clientId" names client ${olds.clientId}, which this resource already manages: adopting it again would replace the resource and delete the client. ` +
+      "To hand this resource a fresh registration access token, first remove it from state (`pulumi state delete <urn>`), then run `pulumi up` with `adopt`");
+  }
   const plan = planDiff(olds, desired, clock());
   if (plan.changes) logInfo(`DcrClient ${olds.clientId}: ${plan.reasons.join("; ")}`);
   const sameFixedId = desired.clientId !== undefined && desired.clientId === olds.desired.clientId;

@@ -71,5 +71,10 @@ function withConfigDefaults(args: DcrClientArgs, config: pulumi.Config): Record<
     const raw = name === "adopt" ? config.getSecret(name) : config.get(name);
     if (raw !== undefined) out[name] = raw;
   }
+  // Anything else (a typo from JavaScript, e.g. `rotateAfterDayz`) goes through too, so check()
+  // refuses it by name instead of the argument being dropped silently.
+  for (const [name, value] of Object.entries(args)) {
+    if (value !== undefined && !(ARG_NAMES as readonly string[]).includes(name)) out[name] = value;
+  }
   return out;
 }

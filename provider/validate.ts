@@ -127,6 +127,13 @@ function buildSchema() {
   }).strict();
 }
 
+/**
+ * The schema, built on first use and then reused: building it (and zod's JIT-compiled parser for
+ * each new schema instance) cost ~5 ms per check(), i.e. ~1 s of provider CPU per `up` of 200
+ * resources (bench/, docs/performance.md). Lazy, never at module load (DESIGN §5).
+ */
+let cachedSchema: ReturnType<typeof buildSchema> | undefined;
+
 /** A copy without undefined members at any depth (the engine's protobuf Structs reject them). */
 function withoutUndefined<T>(v: T): T {
   if (Array.isArray(v)) return v.map(withoutUndefined) as T;
@@ -170,7 +177,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: DcrInput
     if (k === "__provider" || v === undefined || v === null) continue;
     (containsUnknown(v) ? unknown : known)[k] = v;
   }
-  const result = buildSchema().safeParse(known);
+  const result = (cachedSchema ??= buildSchema()).safeParse(known);
   const failures: CheckFailure[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) {

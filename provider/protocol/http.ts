@@ -34,6 +34,12 @@ export interface HttpAnswer {
   contentType: string;
   text: string;
   headers: Headers;
+  /**
+   * Set when an EARLIER attempt of this request got no usable answer after it may have reached
+   * the IdP (connection cut, timeout, 5xx): what happened to it. The IdP may have applied that
+   * attempt — e.g. rotated the registration access token — so a later 401 means something else.
+   */
+  earlierAttemptLost?: string;
 }
 
 const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryBaseMs: 200, maxRetryAfterMs: 30_000, maxBodyBytes: 1024 * 1024 };
@@ -47,6 +53,7 @@ export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<H
   const o = { ...DEFAULTS, ...definedOnly(opts) };
   const attempts = Math.max(0, Math.floor(o.retries)) + 1;
   const where = `${call.method} ${displayUrl(call.url)}`;
+  let lost: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts;
     const signal = AbortSignal.timeout(o.timeoutMs);
@@ -62,13 +69,15 @@ export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<H
       const nothingSent = !timedOut && refused(e);
       if (call.retry === "unsafe" && !nothingSent) throw outcomeUnknown(call, `${where} ${what}`, e);
       if (last) throw fail(call, "ERR_IDP_UNAVAILABLE", `${where} ${what}${tries(attempt)}`, e);
+      if (!nothingSent) lost = what;
       await pause(backoff(o.retryBaseMs, attempt), `${where} ${what}`, attempt, attempts, o.log);
       continue;
     }
-    if (answer.status !== 429 && answer.status < 500) return answer;
+    if (answer.status !== 429 && answer.status < 500) return lost === undefined ? answer : { ...answer, earlierAttemptLost: lost };
     const what = `answered ${describe(answer, call)}`;
     if (call.retry === "unsafe") throw outcomeUnknown(call, `${where} ${what}`, undefined, answer.status);
     if (last) throw fail(call, "ERR_IDP_UNAVAILABLE", `${where} ${what}${tries(attempt)}`, undefined, answer.status);
+    if (answer.status >= 500) lost = what; // a gateway may answer 5xx after the IdP applied the request
     const wait = retryAfterMs(answer.headers.get("retry-after"), o.maxRetryAfterMs) ?? backoff(o.retryBaseMs, attempt);
     await pause(wait, `${where} ${what}`, attempt, attempts, o.log);
   }

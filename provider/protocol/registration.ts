@@ -214,7 +214,7 @@ async function manage(handle: ClientHandle, opts: ManageOptions, method: HttpCal
   const { status } = answer;
   if (status >= 200 && status < 300) return { answer, call };
   if (status === 401 || status === 403) {
-    throw new RatRefused(describe(answer, call), status, oauthError(answer).error);
+    throw new RatRefused(describe(answer, call), status, oauthError(answer).error, answer.earlierAttemptLost === undefined ? undefined : { method, lost: answer.earlierAttemptLost });
   }
   if (status === 404 || status === 410) {
     throw new DcrError("ERR_CLIENT_GONE", `${doing}: the IdP answered ${status} to ${method}: the client no longer exists at the IdP`, { status });

@@ -11,7 +11,11 @@ import { DEFAULT_RAT_RENEWAL_PATH, type ClientHandle, type RenewalOptions, type 
 
 /** A 401/403 on a management request, before the renewal policy decides what it means. */
 export class RatRefused extends DcrError {
-  constructor(readonly said: string, status: number, idpErr?: string) {
+  /**
+   * @param earlier set when an earlier attempt of the same request got no usable answer after it
+   *   may have reached the IdP: the refusal is then most likely the consequence of that attempt.
+   */
+  constructor(readonly said: string, status: number, idpErr?: string, readonly earlier?: { method: string; lost: string }) {
     super("ERR_RAT_INVALID", said, idpErr === undefined ? { status } : { status, idpError: idpErr });
   }
 }
@@ -49,7 +53,7 @@ export async function renewRat(handle: ClientHandle, opts: RequestOptions & Rene
     });
   }
   if (answer.status === 401 || answer.status === 403) {
-    throw new DcrError("ERR_RAT_INVALID", `${doing}: the IdP refused the admin token (${answer.status} at ${displayUrl(call.url)}); check "adminToken" / dcr:adminToken, or have an IdP admin issue a fresh registration access token and pass it via the \`adopt\` input`, {
+    throw new DcrError("ERR_RAT_INVALID", `${doing}: the IdP refused the admin token (${answer.status} at ${displayUrl(call.url)}); check "adminToken" / dcr:adminToken, or have an IdP admin issue a fresh registration access token, remove the resource from state (\`pulumi state delete <urn>\`) and run \`pulumi up\` with it in the \`adopt\` input`, {
       status: answer.status,
     });
   }
@@ -86,17 +90,28 @@ export async function withRenewal<T>(handle: ClientHandle, opts: RequestOptions 
   }
 }
 
+/** What most likely happened when a retried request was refused after an earlier attempt's answer was lost. */
+function lostAnswer(earlier: { method: string; lost: string }, renewed: boolean): string {
+  if (renewed) return `An earlier ${earlier.method} attempt got no usable answer (${earlier.lost}).`;
+  const effect = earlier.method === "DELETE"
+    ? "the IdP most likely deleted the client then (RFC 7592 IdPs answer 401 for a deleted client): check in the IdP admin, and if it is gone, `pulumi state delete <urn>`."
+    : earlier.method === "GET"
+      ? "an IdP that rotates the registration access token on every request (Curity does on GET) most likely rotated it then, and the new token was lost with that answer."
+      : `the IdP most likely applied that ${earlier.method} and rotated the registration access token (RFC 7592 IdPs such as oidc-provider, Keycloak and Hydra do on every update), and the new token was lost with that answer; the retry with the old token was refused. The client still exists and the state keeps its last confirmed keys.`;
+  return `An earlier ${earlier.method} attempt got no usable answer (${earlier.lost}): ${effect}`;
+}
+
 /** The ERR_RAT_INVALID a refused token ends in: both causes, and what to run. */
 function ratInvalid(handle: ClientHandle, doing: string, refusal: RatRefused, renewed: boolean): DcrError {
   const what = renewed
     ? `${doing}: the IdP refused the registration access token even after it was renewed through the admin API (${refusal.said})`
     : `${doing}: the IdP refused the registration access token (${refusal.said})`;
-  const message =
+  const message = (refusal.earlier === undefined ? "" : `${lostAnswer(refusal.earlier, renewed)} `) +
     `${what}. Either the client was deleted at the IdP (RFC 7592 IdPs may answer 401 for a client that no longer exists), ` +
     `or its registration access token was revoked or expired. Nothing was re-registered. ` +
     `If the client still exists: set "adminToken" (\`pulumi config set --secret dcr:adminToken <token>\`) so the token is renewed ` +
-    `automatically, or have an IdP admin issue a fresh registration access token (e.g. POST /api/admin/dcr/clients/${handle.clientId}/tokens) ` +
-    `and pass it via the \`adopt\` input. If the client is gone: \`pulumi state delete <urn>\` and run \`pulumi up\` to register a new one.`;
+    `automatically, or have an IdP admin issue a fresh registration access token (e.g. POST /api/admin/dcr/clients/${handle.clientId}/tokens), ` +
+    `remove the resource from state (\`pulumi state delete <urn>\`) and run \`pulumi up\` with clientId and that token in the \`adopt\` input. If the client is gone: \`pulumi state delete <urn>\` and run \`pulumi up\` to register a new one.`;
   const options = refusal.idpError === undefined ? { cause: refusal, status: refusal.status as number } : { cause: refusal, status: refusal.status as number, idpError: refusal.idpError };
   return new DcrError("ERR_RAT_INVALID", message, options);
 }

@@ -73,6 +73,18 @@ export interface LoggedServer {
   close(): Promise<void>;
 }
 
+/** Listens on 127.0.0.1 on a free port; resolves to the port (rejects if listening fails). */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
 export async function startLoggedServer(listener: RequestListener): Promise<LoggedServer> {
   const requests = new RequestLog();
   const inFlight = new Set<Promise<void>>();
@@ -83,14 +95,7 @@ export async function startLoggedServer(listener: RequestListener): Promise<Logg
     void done.then(() => inFlight.delete(done));
     listener(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   const close = async (): Promise<void> => {
     if (!server.listening) return;
     const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
