@@ -55,9 +55,12 @@ test("oidc-provider lifecycle with the real engine", async () => {
     stack.setEnv("DCR_NOW", new Date(t0 + 31 * DAY).toISOString());
     const pv = await stack.preview();
     assert.equal(pv.changeSummary.update, 1, "preview shows an update when rotation is due");
-    await stack.up();
+    const rotated = await stack.up();
     const o2 = await stack.outputsOf("bff");
     assert.notEqual(o2.activeKid, o1.activeKid);
+    // The runbook's log line operators look for, and the planner's reason, in the engine's output.
+    assert.match(rotated.stdout, new RegExp(`JWKS rotated successfully; active key ${o2.activeKid as string}`));
+    assert.match(rotated.stdout, new RegExp(`key ${o1.activeKid as string} is 31 days old \\(rotateAfterDays=30\\)`));
     assert.deepEqual((o2.keys as { kid: string }[]).map((k) => k.kid), [o2.activeKid, o1.activeKid]);
     assert.deepEqual(((o2.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid)).sort(), [o1.activeKid, o2.activeKid].sort());
     assert.notEqual(o2.registrationAccessToken, o1.registrationAccessToken, "oidc-provider rotated the RAT and state has the new one");
