@@ -99,7 +99,10 @@ export interface DcrClientArgs {
   adopt?: pulumi.Input<DcrAdoptArgs>;
   /**
    * Admin token (secret; seed `BOOTSTRAP_ADMIN_TOKEN`) used to renew a refused Registration
-   * Access Token via `ratRenewalPath`, then retry once. Prefer `dcr:adminToken` secret config.
+   * Access Token via `ratRenewalPath`, then retry once. Prefer `dcr:adminToken` secret config:
+   * the engine gives refresh and delete no inputs, so a value passed here renews only during
+   * create and update, while the config value serves every operation. Changing it never causes
+   * a diff. No default (without it a refused token fails with ERR_RAT_INVALID).
    */
   adminToken?: pulumi.Input<string>;
   /** Admin renewal path; `{client_id}` is substituted. Defaults to "/api/admin/dcr/clients/{client_id}/tokens". */
