@@ -6,30 +6,17 @@
 import * as assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import * as jose from "jose";
 import { DcrError, type DcrErrorCode } from "../../provider/errors";
 import type { ClientHandle, RequestOptions } from "../../provider/protocol/types";
+import type { TestKey } from "../support/plain-dcr";
 
 export type Json = Record<string, unknown>;
 
 /** Options that keep retries fast in tests; the policy is the same as in production. */
 export const FAST: RequestOptions = { retryBaseMs: 5, timeoutMs: 5_000 };
 
-export interface TestKey {
-  kid: string;
-  publicJwk: Json;
-  privateJwk: Json;
-}
-
-/** A fresh ES256 key pair as JWKs (public with kid/alg/use). */
-export async function es256Key(kid: string): Promise<TestKey> {
-  const { publicKey, privateKey } = await jose.generateKeyPair("ES256", { extractable: true });
-  return {
-    kid,
-    publicJwk: { ...(await jose.exportJWK(publicKey)), kid, alg: "ES256", use: "sig" },
-    privateJwk: { ...(await jose.exportJWK(privateKey)), kid, alg: "ES256" },
-  };
-}
+/** Test keys: the same ES256 helper the plain-fetch round trips use. */
+export { es256Key, type TestKey } from "../support/plain-dcr";
 
 /** private_key_jwt client metadata that oidc-provider accepts (and the seed stores as is). */
 export function clientMetadata(keys: TestKey[], extra: Json = {}): Json {
