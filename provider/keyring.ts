@@ -99,26 +99,25 @@ export async function applyKeys(
   const kept = plan.generate ? [plan.generate, ...plan.keep] : plan.keep;
   const keptKids = new Set(kept.map((k) => k.kid));
 
+  // Public halves: the IdP's set (or, with jwksUri, the served set), then our own private
+  // JWKs (state written before private halves were pruned), then keys made in this run.
   const publicByKid = new Map<string, PublicJwk>();
   for (const k of held.jwks.keys) if (keptKids.has(k.kid)) publicByKid.set(k.kid, k);
-  const privateJwks: Record<string, unknown>[] = [];
-  for (const jwk of held.privateJwks.keys) {
-    const kid = jwk.kid as string;
-    if (!keptKids.has(kid)) continue;
-    privateJwks.push(jwk);
-    publicByKid.set(kid, toPublicJwk(jwk));
-  }
-  for (const m of materials.values()) {
-    if (!keptKids.has(m.kid)) continue;
-    privateJwks.unshift(m.privateJwk);
-    publicByKid.set(m.kid, m.publicJwk);
-  }
+  for (const jwk of held.privateJwks.keys) if (keptKids.has(jwk.kid as string)) publicByKid.set(jwk.kid as string, toPublicJwk(jwk));
+  for (const m of materials.values()) if (keptKids.has(m.kid)) publicByKid.set(m.kid, m.publicJwk);
 
   const active = kept[0];
   if (!active) throw new Error("key planner kept no key"); // planner guarantees an active key
+  // Only the active key signs, so only its private half is kept: a rotated-out key's private half
+  // is discarded (less secret material at rest, ~1.8 KB less state per RSA key). An older key
+  // whose public half is known nowhere any more (removed at the IdP out of band) is dropped as
+  // retired rather than re-published.
+  const activeJwk = materials.get(active.kid)?.privateJwk ?? held.privateJwks.keys.find((j) => j.kid === active.kid);
+  const privateJwks = activeJwk === undefined ? [] : [activeJwk];
   const privateKeyPem = await activePem(active.kid, held, materials, privateJwks);
+  const records = kept.filter((k) => k.kid === active.kid || publicByKid.has(k.kid));
   const ring: Keyring = {
-    records: kept.map((k) => ({ kid: k.kid, alg: k.alg, createdAt: k.createdAt })),
+    records: records.map((k) => ({ kid: k.kid, alg: k.alg, createdAt: k.createdAt })),
     privateJwks: { keys: privateJwks },
     publicByKid,
     activeKid: active.kid,

@@ -25,7 +25,11 @@ export class DcrClient extends pulumi.dynamic.Resource {
   declare readonly activeKid: pulumi.Output<string>;
   /** PKCS#8 PEM of the active key (secret): what the application signs client assertions with. */
   declare readonly privateKeyPem: pulumi.Output<string>;
-  /** Private JWKs of every managed key (secret). */
+  /**
+   * Private JWK Set of the active key (secret): one key, the same key as `privateKeyPem`. A key
+   * rotated out stays published for the overlap, but its private half is discarded, since only
+   * the active key signs.
+   */
   declare readonly privateJwks: pulumi.Output<Jwks<Record<string, unknown>>>;
   /** Managed keys, newest first. */
   declare readonly keys: pulumi.Output<KeyRecord[]>;

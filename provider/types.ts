@@ -90,7 +90,7 @@ export interface DcrOutputs {
   activeKid: string;
   /** Secret: PKCS#8 PEM of the active key. */
   privateKeyPem: string;
-  /** Secret: private JWKs of every key this resource manages. */
+  /** Secret: the active key's private JWK (older keys' private halves are discarded). */
   privateJwks: Jwks<Record<string, unknown>>;
   keys: KeyRecord[];
   /** redirect_uris as the IdP holds them. */

@@ -97,6 +97,22 @@ test("drift, redirect modes, trigger rotation, unowned settings survive", async 
     assert.equal(kidsAtIdp(id).length, 3);
     const auth = await idp.clientCredentials(id, { privateKeyPem: capped.privateKeyPem as string, kid: capped.activeKid as string, alg: "ES256" });
     assert.equal(auth.status, 200);
+    const privateKids = (jwks: unknown) => (jwks as { keys: { kid: string; d?: string }[] }).keys.map((k) => k.kid);
+    assert.deepEqual(privateKids(capped.privateJwks), [capped.activeKid], "only the active key's private half is kept");
+
+    // An older key removed at the IdP out of band is taken as retired: not re-published, dropped from state.
+    const [, middle, oldest] = (capped.keys as { kid: string }[]).map((k) => k.kid);
+    idp.mutateClient(id, (r) => {
+      r.jwks = { keys: (r.jwks as { keys: { kid: string }[] }).keys.filter((k) => k.kid !== middle) };
+    });
+    await stack.refresh();
+    const requestsBefore = idp.requests.entries.length;
+    await stack.up();
+    assert.equal(idp.requests.entries.length, requestsBefore, "accepting the removal sends nothing");
+    const pruned = await stack.outputsOf("bff");
+    assert.deepEqual((pruned.keys as { kid: string }[]).map((k) => k.kid), [capped.activeKid, oldest]);
+    assert.deepEqual(kidsAtIdp(id), [capped.activeKid, oldest]);
+    await stack.preview({ expectNoChanges: true });
 
     // Settings we do not own survived every update; owned ones are as set.
     const rec = idpRecord(id);

@@ -62,6 +62,7 @@ test("oidc-provider lifecycle with the real engine", async () => {
     assert.match(rotated.stdout, new RegExp(`JWKS rotated successfully; active key ${o2.activeKid as string}`));
     assert.match(rotated.stdout, new RegExp(`key ${o1.activeKid as string} is 31 days old \\(rotateAfterDays=30\\)`));
     assert.deepEqual((o2.keys as { kid: string }[]).map((k) => k.kid), [o2.activeKid, o1.activeKid]);
+    assert.deepEqual((o2.privateJwks as { keys: { kid: string }[] }).keys.map((k) => k.kid), [o2.activeKid], "the rotated-out key's private half is discarded");
     assert.deepEqual(((o2.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid)).sort(), [o1.activeKid, o2.activeKid].sort());
     assert.notEqual(o2.registrationAccessToken, o1.registrationAccessToken, "oidc-provider rotated the RAT and state has the new one");
     const auth2 = await idp.clientCredentials(clientId, { privateKeyPem: o2.privateKeyPem as string, kid: o2.activeKid as string, alg: "ES256" });
