@@ -10,10 +10,10 @@ import { applyKeys, importOwnKey, inheritedKeys, NO_KEYS, type KeyHoldings, type
 import { pushStatus, type DcrStatus } from "./metrics";
 import { composeJwks, foreignKeys } from "./plan/jwks";
 import { dueAt } from "./plan/keys";
-import { desiredRecord, deepEqual, ownedKeyMetadata, ownedPlainMetadata, registrationMetadata } from "./plan/metadata";
+import { DEFAULTS, desiredRecord, deepEqual, ownedKeyMetadata, ownedPlainMetadata, registrationMetadata } from "./plan/metadata";
 import { planDiff, policyOf } from "./plan/diff";
 import { planRedirects } from "./plan/redirects";
-import { discoverRegistrationEndpoint, register, readClient, updateClient, deleteClient } from "./protocol/registration";
+import { discoverRegistrationEndpoint, register, readClient, updateClient, deleteClient, IAT_MISSING } from "./protocol/registration";
 import type { ClientHandle, ClientRecord, RenewalOptions, RequestOptions } from "./protocol/types";
 import { validateInputs } from "./validate";
 import type { DcrInputs, DcrOutputs, DesiredRecord, Jwks } from "./types";
@@ -29,14 +29,14 @@ export async function check(olds: DcrInputs, news: DcrInputs): Promise<pulumi.dy
   const { inputs, failures } = validateInputs(news as unknown as Record<string, unknown>);
   if (failures.length === 0 && inputs.signingKeyPem !== undefined) {
     try {
-      await importPrivateKeyPem(inputs.signingKeyPem, inputs.keyAlgorithm ?? "RS256", "check", new Date(0));
+      await pemThumbprint(inputs.signingKeyPem, inputs);
     } catch (e) {
       failures.push({ property: "signingKeyPem", reason: isDcrError(e) ? e.message : "is not a usable private key" });
     }
   }
   const creating = Object.keys(olds ?? {}).filter((k) => k !== "__provider").length === 0;
   if (failures.length === 0 && creating && !inputs.adopt && !inputs.openRegistration && !iatOf(inputs)) {
-    failures.push({ property: "initialAccessToken", reason: iatMissingMessage() });
+    failures.push({ property: "initialAccessToken", reason: IAT_MISSING });
   }
   const out = { ...inputs } as Record<string, unknown>;
   if ((news as Record<string, unknown>).__provider !== undefined) out.__provider = (news as Record<string, unknown>).__provider;
@@ -64,12 +64,13 @@ export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateRe
   const endpoint = inputs.registrationEndpoint ?? (await discoverRegistrationEndpoint(inputs.issuer as string, timeout));
   const desired = await desiredFor(inputs, undefined, endpoint);
   const now = clock();
+  const iat = iatOf(inputs);
+  // Before any key is generated: without a token there is nothing to register.
+  if (!inputs.adopt && !iat && !inputs.openRegistration) throw new DcrError("ERR_IAT_MISSING", IAT_MISSING);
   const own = await ownKey(inputs, desired, NO_KEYS, now);
   if (inputs.adopt) return adopt(inputs, desired, own);
   const ring = await applyKeys(NO_KEYS, policyOf(desired), now, naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, []);
-  const iat = iatOf(inputs);
-  if (!iat && !inputs.openRegistration) throw new DcrError("ERR_IAT_MISSING", iatMissingMessage());
   const record = await register(endpoint, registrationMetadata(desired, jwks), iat, { ...timeout, openRegistration: inputs.openRegistration === true });
   try {
     const outs = outputsOf(record, ring, desired, jwks);
@@ -147,12 +148,6 @@ function iatOf(inputs: DcrInputs): string | undefined {
   return inputs.initialAccessToken ?? stackSecret("initialAccessToken");
 }
 
-function iatMissingMessage(): string {
-  return "an Initial Access Token is needed to register a new client: have an IdP admin mint one " +
-    "(e.g. POST /api/admin/dcr/initial-access-tokens), then `pulumi config set --secret dcr:initialAccessToken <token>` " +
-    "and run again; or take over an existing client with `adopt`, or set openRegistration if the IdP allows it";
-}
-
 function requestOptions(timeoutSeconds: number | undefined): RequestOptions {
   return { timeoutMs: (timeoutSeconds ?? 30) * 1000, log: logInfo };
 }
@@ -177,9 +172,24 @@ async function desiredFor(inputs: DcrInputs, olds: DcrOutputs | undefined, endpo
   return desiredRecord(inputs, resolved, pem !== undefined ? { signingKeyThumbprint: await pemThumbprint(pem, inputs) } : {});
 }
 
-async function pemThumbprint(pem: string, inputs: DcrInputs): Promise<string> {
-  const m = await importPrivateKeyPem(pem, inputs.keyAlgorithm ?? "RS256", "thumbprint", new Date(0));
-  return thumbprint(m.publicJwk);
+/**
+ * Thumbprints of bring-your-own keys by algorithm and PEM, for the life of the provider host:
+ * check, diff and update each need it, and a PEM parse (with export) is the costliest step of a
+ * no-op run. Failures are not kept.
+ */
+const thumbprints = new Map<string, Promise<string>>();
+
+/** The RFC 7638 thumbprint of a BYO key; validates the PEM against the algorithm on first use. */
+function pemThumbprint(pem: string, inputs: DcrInputs): Promise<string> {
+  const alg = inputs.keyAlgorithm ?? DEFAULTS.keyAlgorithm;
+  const key = `${alg}\n${pem}`;
+  let pending = thumbprints.get(key);
+  if (pending === undefined) {
+    pending = importPrivateKeyPem(pem, alg, "thumbprint", new Date(0)).then((m) => thumbprint(m.publicJwk));
+    thumbprints.set(key, pending);
+    pending.catch(() => thumbprints.delete(key));
+  }
+  return pending;
 }
 
 /** A bring-your-own key, imported only when its PEM is new to this resource. */

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { KEY_ALGORITHMS } from "./crypto";
+import { DEFAULT_POLICY } from "./plan/keys";
 import { RESERVED_METADATA } from "./plan/metadata";
 import { urlProblem } from "./url-rules";
 import type { DcrInputs } from "./types";
@@ -56,7 +57,7 @@ function buildSchema() {
       const problem = urlProblem(s, kind);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
-  const kid = text(128).refine((s) => KID_CHARS.test(s), { error: "may contain only letters, digits and . _ : -" });
+  const kidText = (max: number) => text(max).refine((s) => KID_CHARS.test(s), { error: "may contain only letters, digits and . _ : -" });
   const list = (s: string): unknown => (s.startsWith("[") ? json(s) : s.split(/[\s,]+/).filter(Boolean));
   const adopt = fromString(
     z.preprocess(
@@ -109,8 +110,8 @@ function buildSchema() {
     rotationSafe: bool.optional(),
     jwksUri: url("endpoint").optional(),
     keyAlgorithm: z.enum(KEY_ALGORITHMS as [string, ...string[]], { error: `must be one of ${KEY_ALGORITHMS.join(", ")}` }).optional(),
-    kid: kid.optional(),
-    kidPrefix: text(64).refine((s) => KID_CHARS.test(s), { error: "may contain only letters, digits and . _ : -" }).optional(),
+    kid: kidText(128).optional(),
+    kidPrefix: kidText(64).optional(),
     signingKeyPem: z.string({ error: "must be a PEM string" }).refine((s) => s.includes("-----BEGIN"), { error: "must be a PEM private key (-----BEGIN PRIVATE KEY-----)" }).optional(),
     rotateAfterDays: int(0, 3650, "days").optional(),
     retireAfterDays: int(-1, 3650, "days").optional(),
@@ -153,13 +154,13 @@ function crossChecks(v: DcrInputs, failures: CheckFailure[]): void {
     add("issuer", "set either registrationEndpoint or issuer, not both");
   }
   const retire = v.retireAfterDays;
-  const rotate = v.rotateAfterDays;
+  const rotate = v.rotateAfterDays ?? DEFAULT_POLICY.rotateAfterDays;
   if (v.maxKeys !== undefined && v.maxKeys <= 0 && retire !== undefined && retire <= 0) {
     add("maxKeys", "maxKeys <= 0 together with retireAfterDays <= 0 keeps every key forever; enable one of them");
   }
   if (v.maxKeys === 1) add("maxKeys", "must be at least 2 so the old and new keys overlap during rotation (or <= 0 to disable the cap)");
-  if (retire !== undefined && retire > 0 && (rotate ?? 30) > 0 && retire <= (rotate ?? 30)) {
-    add("retireAfterDays", `must be greater than rotateAfterDays (${rotate ?? 30}) so the old and new keys overlap`);
+  if (retire !== undefined && retire > 0 && rotate > 0 && retire <= rotate) {
+    add("retireAfterDays", `must be greater than rotateAfterDays (${rotate}) so the old and new keys overlap`);
   }
   if (v.adopt !== undefined && v.clientId !== undefined && v.adopt.clientId !== v.clientId) {
     add("adopt.clientId", `must equal clientId ("${v.clientId}") when both are set`);

@@ -18,6 +18,12 @@ export { assertSafeUrl } from "./safe-url";
 
 type ManageOptions = RequestOptions & RenewalOptions;
 
+/** What to do when a new client is to be registered and no Initial Access Token was given. */
+export const IAT_MISSING =
+  "an Initial Access Token is needed to register a new client: have an IdP admin mint one " +
+  "(e.g. POST /api/admin/dcr/initial-access-tokens), then `pulumi config set --secret dcr:initialAccessToken <token>` " +
+  "and run again; or take over an existing client with `adopt`, or set openRegistration if the IdP allows it";
+
 /**
  * Registers a client (RFC 7591 §3.1): POST `metadata` with `Authorization: Bearer <IAT>`.
  * Not idempotent: retried only when the connection was refused; any failure after the request
@@ -35,12 +41,7 @@ export async function register(
   const url = assertSafeUrl(endpoint, "registrationEndpoint");
   const iat = initialAccessToken === "" ? undefined : initialAccessToken;
   if (iat === undefined && opts.openRegistration !== true) {
-    throw new DcrError(
-      "ERR_IAT_MISSING",
-      "an Initial Access Token is needed to register a new client and none was given: have an IdP admin mint one " +
-        "(e.g. POST /api/admin/dcr/initial-access-tokens), then `pulumi config set --secret dcr:initialAccessToken <token>` " +
-        "and run again (or set openRegistration when the IdP allows registration without one)",
-    );
+    throw new DcrError("ERR_IAT_MISSING", IAT_MISSING);
   }
   assertPublicJwks(metadata.jwks, "the registration metadata", "ERR_CONFIG");
   const advice = adoptionAdvice(metadata);
