@@ -56,6 +56,11 @@ export interface DcrClientArgs {
    * by this resource: changing a value updates the client; keys not listed are never touched.
    * `jwks`, `jwks_uri`, `redirect_uris`, `client_id` and credentials are not allowed here.
    * Defaults to `{ token_endpoint_auth_method: "private_key_jwt" }` plus the signing alg.
+   * An IdP may answer a member with another value than the one sent (RFC 7591 §3.2.1: Keycloak
+   * adds "none" to `response_types` and drops `contacts`): that answer is taken as applied, with
+   * one warning naming the member and both values, and is not re-sent until this input changes or
+   * the IdP's value moves. Set-valued members (`grant_types`, `response_types`, `contacts`, …) and
+   * the `scope` token list compare as sets.
    * @see RFC 7591 §2
    */
   metadata?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
@@ -76,7 +81,12 @@ export interface DcrClientArgs {
    * `jwks` output at that URL. Keys are still generated and rotated here.
    */
   jwksUri?: pulumi.Input<string>;
-  /** Signing algorithm of generated keys. Defaults to "RS256" (RSA 2048), as the seed. Changing it rotates. */
+  /**
+   * Signing algorithm of generated keys, also registered as `token_endpoint_auth_signing_alg`
+   * (unless `metadata` sets it) so IdPs that enforce the registered alg accept the assertions.
+   * Defaults to "RS256" (RSA 2048), as the seed. Changing it rotates: the new key and the new alg
+   * are published in one request.
+   */
   keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
   /** Kid of the FIRST key (seed `BFF_KID`); later keys get generated kids. */
   kid?: pulumi.Input<string>;
@@ -98,19 +108,44 @@ export interface DcrClientArgs {
   /** Take over an existing client (no Initial Access Token needed). */
   adopt?: pulumi.Input<DcrAdoptArgs>;
   /**
-   * Admin token (secret; seed `BOOTSTRAP_ADMIN_TOKEN`) used to renew a refused Registration
-   * Access Token via `ratRenewalPath`, then retry once. Prefer `dcr:adminToken` secret config:
-   * the engine gives refresh and delete no inputs, so a value passed here renews only during
-   * create and update, while the config value serves every operation. Changing it never causes
-   * a diff. No default (without it a refused token fails with ERR_RAT_INVALID).
+   * Admin token (secret; seed `BOOTSTRAP_ADMIN_TOKEN`) for the IdP's admin API at
+   * `ratRenewalPath`. When the IdP refuses the Registration Access Token (401/403), it is renewed
+   * there and the request retried once; when the admin API says the client does not exist (404),
+   * the client is taken as gone: `pulumi refresh` drops the resource and `pulumi destroy`
+   * succeeds (RFC 7592 servers answer 401 for a deleted client, so only an admin API can tell
+   * "deleted" from "token dead"). Given here it is kept as a secret output so refresh and destroy
+   * use it too; `dcr:adminToken` secret config works the same and never enters state. Changing it
+   * never causes a diff. No default: without it a refused token fails with ERR_RAT_INVALID.
+   *
+   * Keycloak: a bearer access token of an account allowed to manage clients in the realm (e.g. a
+   * service-account client with the realm-management `manage-clients` role), with
+   * `ratRenewalPath: "/admin/realms/<realm>/clients/{client_id}/registration-access-token"`
+   * (Keycloak's DCR client_id is also its internal id). Keycloak access tokens are short-lived:
+   * mint one right before `pulumi up`/`refresh`/`destroy` and pass it as `dcr:adminToken`.
    */
   adminToken?: pulumi.Input<string>;
-  /** Admin renewal path; `{client_id}` is substituted. Defaults to "/api/admin/dcr/clients/{client_id}/tokens". */
+  /**
+   * Path (or absolute URL) of the IdP's admin endpoint that issues a new Registration Access
+   * Token; `{client_id}` is substituted; POSTed with `adminToken`; the answer carries the token as
+   * `registration_access_token` (or Keycloak's `registrationAccessToken`). Relative paths resolve
+   * against the origin of the client's registration URI. Defaults to the seed IdP's
+   * "/api/admin/dcr/clients/{client_id}/tokens"; for Keycloak
+   * "/admin/realms/<realm>/clients/{client_id}/registration-access-token".
+   */
   ratRenewalPath?: pulumi.Input<string>;
   /** Prometheus Pushgateway base URL (seed `PROM_PUSHGATEWAY_URL`) for the `bff_dcr_status` metric. */
   pushgatewayUrl?: pulumi.Input<string>;
   /** Per-request timeout in seconds. Defaults to 30. */
   timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * RISK — allow plain `http://` towards an IdP that is not on loopback, e.g. `http://idp-app:8002`
+   * on a container network you control. Tokens (Initial/Registration Access Token, admin token)
+   * and the client's metadata then travel unencrypted: anyone on that network can read and replay
+   * them. Every operation logs a warning while it is set; a token is still never sent to another
+   * origin than its own, and redirects are still never followed. Defaults to false (https is
+   * required except for 127.0.0.0/8, ::1 and localhost).
+   */
+  allowInsecureHttp?: pulumi.Input<boolean>;
 }
 
 /** Names of every argument, in one list: config defaults and validation derive from it. */
@@ -119,7 +154,7 @@ export const ARG_NAMES = [
   "clientId", "clientName", "profile", "metadata", "redirectUris", "redirectUpdateMode",
   "rotationSafe", "jwksUri", "keyAlgorithm", "kid", "kidPrefix", "signingKeyPem",
   "rotateAfterDays", "retireAfterDays", "maxKeys", "rotationTrigger", "adopt", "adminToken",
-  "ratRenewalPath", "pushgatewayUrl", "timeoutSeconds",
+  "ratRenewalPath", "pushgatewayUrl", "timeoutSeconds", "allowInsecureHttp",
 ] as const satisfies readonly (keyof DcrClientArgs)[];
 
 /** Arguments that are secrets: wrapped with pulumi.secret, and read by the provider from config. */

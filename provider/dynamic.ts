@@ -8,11 +8,13 @@ import { DcrError, isDcrError } from "./errors";
 import { thumbprint, importPrivateKeyPem } from "./crypto";
 import { applyKeys, importOwnKey, inheritedKeys, NO_KEYS, type KeyHoldings, type Keyring } from "./keyring";
 import { pushStatus, type DcrStatus } from "./metrics";
+import { afterWrite, describeSubstitution, type Applied } from "./plan/applied";
 import { composeJwks, foreignKeys } from "./plan/jwks";
+import { compact } from "./plan/json";
 import { dueAt } from "./plan/keys";
-import { DEFAULTS, desiredRecord, deepEqual, ownedKeyMetadata, ownedPlainMetadata, registrationMetadata } from "./plan/metadata";
+import { DEFAULTS, desiredRecord } from "./plan/metadata";
 import { planDiff, policyOf } from "./plan/diff";
-import { planRedirects } from "./plan/redirects";
+import { idpView, membersToSend, ourKids, wantedMembers } from "./plan/owned";
 import { discoverRegistrationEndpoint, register, readClient, updateClient, deleteClient, IAT_MISSING } from "./protocol/registration";
 import type { ClientHandle, ClientRecord, RenewalOptions, RequestOptions } from "./protocol/types";
 import { validateInputs } from "./validate";
@@ -52,17 +54,24 @@ export async function diff(_id: string, olds: DcrOutputs, news: DcrInputs): Prom
     throw new DcrError("ERR_CONFIG", `"adopt.clientId" names client ${olds.clientId}, which this resource already manages: adopting it again would replace the resource and delete the client. ` +
       "To hand this resource a fresh registration access token, first remove it from state (`pulumi state delete <urn>`), then run `pulumi up` with `adopt`");
   }
+  warnInsecure(desired, olds.clientId);
   const plan = planDiff(olds, desired, clock());
-  if (plan.changes) logInfo(`DcrClient ${olds.clientId}: ${plan.reasons.join("; ")}`);
+  // A warning, not an info line: `pulumi preview --diff` shows warnings only, and it shows no
+  // property for this update (the SDK's dynamic-provider host drops detailedDiff).
+  if (plan.changes) logWarn(`DcrClient ${olds.clientId}: ${plan.reasons.join("; ")}`);
   const sameFixedId = desired.clientId !== undefined && desired.clientId === olds.desired.clientId;
-  return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: plan.replaces.length > 0 && sameFixedId };
+  // The SDK's dynamic-provider host (3.276) does not forward detailedDiff yet; the reasons line
+  // above names the same members. Returned so a host that forwards it shows them in --diff.
+  const detailedDiff = Object.fromEntries(plan.properties.map((p) => [p, { kind: plan.replaces.includes(p) ? "UPDATE_REPLACE" : "UPDATE" }]));
+  return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: plan.replaces.length > 0 && sameFixedId, detailedDiff } as pulumi.dynamic.DiffResult;
 }
 
 /** Registers the client (or adopts an existing one) with freshly generated keys. */
 export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateResult<DcrOutputs>> {
-  const timeout = requestOptions(inputs.timeoutSeconds);
+  const timeout = requestOptions(inputs);
   const endpoint = inputs.registrationEndpoint ?? (await discoverRegistrationEndpoint(inputs.issuer as string, timeout));
   const desired = await desiredFor(inputs, undefined, endpoint);
+  warnInsecure(desired, inputs.clientName ?? "(new client)");
   const now = clock();
   const iat = iatOf(inputs);
   // Before any key is generated: without a token there is nothing to register.
@@ -71,9 +80,11 @@ export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateRe
   if (inputs.adopt) return adopt(inputs, desired, own);
   const ring = await applyKeys(NO_KEYS, policyOf(desired), now, naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, []);
-  const record = await register(endpoint, registrationMetadata(desired, jwks), iat, { ...timeout, openRegistration: inputs.openRegistration === true });
+  const want = wantedMembers(desired, jwks, undefined);
+  const body = desired.clientId !== undefined ? { ...want, client_id: desired.clientId } : want;
+  const record = await register(endpoint, body, iat, { ...timeout, openRegistration: inputs.openRegistration === true });
   try {
-    const outs = outputsOf(record, ring, desired, jwks);
+    const outs = written(outputsOf(record, ring, desired, jwks, inputs), want, want, undefined);
     await report(desired, record.handle.clientId, "success");
     logInfo(`DcrClient ${record.handle.clientId}: registered with active key ${ring.activeKid}`);
     return { id: record.handle.clientId, outs };
@@ -85,9 +96,10 @@ export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateRe
 /** Refresh: what the IdP holds now; keys and inputs stay; a rotated RAT is stored. */
 export async function read(id: string, props: DcrOutputs): Promise<pulumi.dynamic.ReadResult<DcrOutputs>> {
   const handle = handleOf(props);
+  warnInsecure(props.desired, id);
   let record: ClientRecord;
   try {
-    record = await readClient(handle, managementOptions(props.desired));
+    record = await readClient(handle, managementOptions(props.desired, undefined, props));
   } catch (e) {
     if (isDcrError(e, "ERR_CLIENT_GONE")) {
       logWarn(`DcrClient ${id}: the client no longer exists at the IdP; it is removed from state`);
@@ -108,16 +120,17 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
   const own = await ownKey(news, desired, held, now);
   const ring = await applyKeys(held, policyOf(desired), now, naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(olds.jwks, ring.usedKids));
-  const owned = ownedChanges(olds, desired, jwks);
+  const want = wantedMembers(desired, jwks, olds.redirectUris);
+  const owned = membersToSend(olds, want, new Set(ring.usedKids));
   for (const r of ring.plan.reasons) logInfo(`DcrClient ${id}: ${r}`);
   if (Object.keys(owned).length === 0) {
     // Nothing differs at the IdP (with jwksUri the app serves `jwks`, so it still follows the keys).
-    return { outs: { ...olds, ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks), desired } };
+    return { outs: compact({ ...olds, ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks), desired, adminToken: news.adminToken }) };
   }
   const handle = handleOf(olds);
   let record: ClientRecord;
   try {
-    record = await updateClient(handle, owned, desired.updateMethod, { ...managementOptions(desired, news), current: idpView(olds) });
+    record = await updateClient(handle, owned, desired.updateMethod, { ...managementOptions(desired, news, olds), current: idpView(olds) });
   } catch (e) {
     await report(desired, id, isDcrError(e, "ERR_RAT_INVALID") ? "rat_invalid" : "jwks_rotation_failed");
     const newKids = ring.usedKids.length !== olds.usedKids.length;
@@ -127,7 +140,7 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
     throw partialFailure(e, id, news, { ...olds, ...handleOutputs(handle), usedKids: ring.usedKids });
   }
   try {
-    const outs = outputsOf(record, ring, desired, jwks);
+    const outs = written(outputsOf(record, ring, desired, jwks, news), owned, want, olds.applied);
     await report(desired, id, "success");
     if (ring.plan.generate) logInfo(`DcrClient ${id}: JWKS rotated successfully; active key ${ring.activeKid}`);
     return { outs };
@@ -138,7 +151,8 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
 
 /** Deletes the client; already gone counts as done. */
 export async function remove(id: string, props: DcrOutputs): Promise<void> {
-  const outcome = await deleteClient(handleOf(props), managementOptions(props.desired));
+  warnInsecure(props.desired, id);
+  const outcome = await deleteClient(handleOf(props), managementOptions(props.desired, undefined, props));
   logInfo(`DcrClient ${id}: ${outcome === "gone" ? "was already gone at the IdP" : "deleted at the IdP"}`);
 }
 
@@ -148,13 +162,20 @@ function iatOf(inputs: DcrInputs): string | undefined {
   return inputs.initialAccessToken ?? stackSecret("initialAccessToken");
 }
 
-function requestOptions(timeoutSeconds: number | undefined): RequestOptions {
-  return { timeoutMs: (timeoutSeconds ?? 30) * 1000, log: logInfo };
+function requestOptions(from: Pick<DcrInputs, "timeoutSeconds" | "allowInsecureHttp">): RequestOptions {
+  const opts: RequestOptions = { timeoutMs: (from.timeoutSeconds ?? DEFAULTS.timeoutSeconds) * 1000, log: logInfo };
+  if (from.allowInsecureHttp === true) opts.allowInsecureHttp = true;
+  return opts;
 }
 
-function managementOptions(desired: DesiredRecord, inputs?: DcrInputs): RequestOptions & RenewalOptions {
-  const opts: RequestOptions & RenewalOptions = requestOptions(desired.timeoutSeconds);
-  const adminToken = inputs?.adminToken ?? stackSecret("adminToken");
+/**
+ * Options for requests about an existing client. The admin token comes from the inputs (create,
+ * update), else from the outputs (refresh and delete get no inputs; an explicit `adminToken`
+ * input is kept there as a secret output), else from `dcr:adminToken`.
+ */
+function managementOptions(desired: DesiredRecord, inputs?: Pick<DcrInputs, "adminToken">, outs?: Pick<DcrOutputs, "adminToken">): RequestOptions & RenewalOptions {
+  const opts: RequestOptions & RenewalOptions = requestOptions(desired);
+  const adminToken = inputs?.adminToken ?? outs?.adminToken ?? stackSecret("adminToken");
   if (adminToken !== undefined) opts.adminToken = adminToken;
   if (desired.ratRenewalPath !== undefined) opts.ratRenewalPath = desired.ratRenewalPath;
   return opts;
@@ -216,33 +237,15 @@ async function adopt(inputs: DcrInputs, desired: DesiredRecord, own: Awaited<Ret
   const held: KeyHoldings = { keys: inherited, privateJwks: { keys: [] }, jwks: idpJwks, usedKids: inherited.map((k) => k.kid) };
   const ring = await applyKeys(held, policyOf(desired), clock(), naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(idpJwks, ring.usedKids));
-  const before = observed({ desired, keys: inherited, usedKids: held.usedKids } as DcrOutputs, current);
-  const record = await updateClient(handle, ownedChanges(before, desired, jwks, true), desired.updateMethod, { ...opts, current: current.metadata });
+  const want = wantedMembers(desired, jwks, current.metadata.redirect_uris as string[] | undefined);
+  const record = await updateClient(handle, want, desired.updateMethod, { ...opts, current: current.metadata });
   try {
-    const outs = outputsOf(record, ring, desired, jwks);
+    const outs = written(outputsOf(record, ring, desired, jwks, inputs), want, want, undefined);
     await report(desired, handle.clientId, "success");
     return { id: handle.clientId, outs };
   } catch (e) {
     throw partialFailure(e, handle.clientId, inputs, stub(record.handle, desired, ring, jwks));
   }
-}
-
-/**
- * Owned fields whose value at the IdP differs from what we want (all owned fields when
- * `always`). Empty = nothing to send.
- */
-function ownedChanges(olds: DcrOutputs, desired: DesiredRecord, jwks: Jwks, always = false): Record<string, unknown> {
-  const want: Record<string, unknown> = { ...ownedPlainMetadata(desired), ...ownedKeyMetadata(desired, jwks) };
-  const redirects = planRedirects(olds.redirectUris, desired.redirectUris, desired.redirectUpdateMode, desired.rotationSafe);
-  if (redirects.next !== undefined) want.redirect_uris = redirects.next;
-  const actual = idpView(olds);
-  const differs = Object.keys(want).some((k) => !deepEqual(want[k], actual[k]));
-  return differs || always ? want : {};
-}
-
-/** The IdP's record as last seen (outputs split it into metadata, jwks and redirectUris). */
-function idpView(o: DcrOutputs): Record<string, unknown> {
-  return { ...o.metadata, redirect_uris: o.redirectUris, ...(o.desired.jwksUri === undefined ? { jwks: o.jwks } : {}) };
 }
 
 function handleOf(o: DcrOutputs): ClientHandle {
@@ -277,7 +280,8 @@ function observed(props: DcrOutputs, record: ClientRecord): DcrOutputs {
     ...props,
     ...handleOutputs(record.handle),
     clientSecretExpiresAt: record.clientSecretExpiresAt ?? props.clientSecretExpiresAt,
-    jwks: props.desired.jwksUri !== undefined ? props.jwks : (idpJwks ?? { keys: [] }),
+    // An IdP that does not show jwks at all cannot show key drift: keep what was published.
+    jwks: props.desired.jwksUri !== undefined ? props.jwks : (idpJwks ?? props.jwks),
     redirectUris: (record.metadata.redirect_uris as string[] | undefined) ?? [],
     metadata: metadataOf(record),
   }) as DcrOutputs;
@@ -298,7 +302,7 @@ function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<
 }
 
 /** Outputs after the IdP accepted a registration or update. */
-function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredRecord, published: Jwks): DcrOutputs {
+function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredRecord, published: Jwks, inputs: Pick<DcrInputs, "adminToken">): DcrOutputs {
   const idpJwks = record.metadata.jwks as Jwks | undefined;
   const jwks = desired.jwksUri !== undefined ? published : (idpJwks ?? published);
   return compact({
@@ -309,7 +313,24 @@ function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredRecord, 
     redirectUris: (record.metadata.redirect_uris as string[] | undefined) ?? [],
     metadata: metadataOf(record),
     desired,
+    adminToken: inputs.adminToken,
   }) as DcrOutputs;
+}
+
+/**
+ * Outputs after a write of `sent`: what the IdP answered differently is recorded as applied
+ * (plan/applied.ts) and warned about once, here, never again on later runs.
+ */
+function written(outs: DcrOutputs, sent: Record<string, unknown>, want: Record<string, unknown>, previous: Applied | undefined): DcrOutputs {
+  const { applied, substitutions } = afterWrite(sent, idpView(outs), want, previous, ourKids(outs));
+  for (const s of substitutions) logWarn(`DcrClient ${outs.clientId}: ${describeSubstitution(s)}`);
+  return compact({ ...outs, applied: Object.keys(applied).length > 0 ? applied : undefined });
+}
+
+/** The warning every run gives while plain http is allowed towards a non-loopback IdP. */
+function warnInsecure(desired: DesiredRecord, who: string): void {
+  if (desired.allowInsecureHttp !== true) return;
+  logWarn(`DcrClient ${who}: allowInsecureHttp is set: tokens and keys may travel over plain http to the IdP; use it only on a private network you control`);
 }
 
 /** Minimal outputs for partial-failure state: the client, its RAT, and the keys we published. */
@@ -319,9 +340,4 @@ function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring, jwks:
 
 async function report(desired: DesiredRecord, clientId: string, status: DcrStatus): Promise<void> {
   await pushStatus(desired.pushgatewayUrl, clientId, status, logWarn);
-}
-
-/** Drop undefined members (protobuf Structs reject them). */
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

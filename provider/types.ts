@@ -4,6 +4,7 @@
  * The public, `pulumi.Input`-wrapped twin is `DcrClientArgs` in args.ts.
  */
 import type { KeyAlgorithm, PublicJwk } from "./crypto";
+import type { Applied } from "./plan/applied";
 import type { RedirectUpdateMode } from "./plan/redirects";
 
 /** Credentials of an existing client to take over (the seed helper's creds JSON). */
@@ -41,6 +42,7 @@ export interface DcrInputs {
   ratRenewalPath?: string;
   pushgatewayUrl?: string;
   timeoutSeconds?: number;
+  allowInsecureHttp?: boolean;
 }
 
 /** One signing key this resource created (or imported), as recorded in state. */
@@ -64,7 +66,7 @@ export interface Jwks<K = PublicJwk> {
 export type DesiredRecord = Pick<
   DcrInputs,
   | "issuer" | "clientId" | "clientName" | "profile" | "metadata" | "redirectUris" | "redirectUpdateMode"
-  | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "ratRenewalPath"
+  | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "ratRenewalPath" | "allowInsecureHttp"
 > &
   Required<Pick<DcrInputs, "keyAlgorithm" | "kidPrefix" | "rotateAfterDays" | "retireAfterDays" | "maxKeys" | "updateMethod" | "timeoutSeconds">> & {
     /** The resolved registration endpoint (discovered when `issuer` was given). */
@@ -103,9 +105,16 @@ export interface DcrOutputs {
   usedKids: string[];
   /** rotationTrigger value at the last rotation. */
   appliedTrigger?: string;
+  /**
+   * Owned members the IdP answered differently from what was sent at the last write (canonical
+   * forms): taken as applied as the IdP holds them, so they are not drift (plan/applied.ts).
+   */
+  applied?: Applied;
+  /** Secret: the `adminToken` input, kept so refresh and delete (which get no inputs) can renew a RAT too. */
+  adminToken?: string;
   /** What the inputs asked for at the last successful create/update. */
   desired: DesiredRecord;
 }
 
 /** Outputs that must be secret in state. */
-export const SECRET_OUTPUTS = ["registrationAccessToken", "clientSecret", "privateKeyPem", "privateJwks"] as const;
+export const SECRET_OUTPUTS = ["registrationAccessToken", "clientSecret", "privateKeyPem", "privateJwks", "adminToken"] as const;

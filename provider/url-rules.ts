@@ -9,8 +9,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
-/** What is wrong with `value` as a URL of `kind`, or undefined when it is fine. */
-export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metrics"): string | undefined {
+/**
+ * What is wrong with `value` as a URL of `kind`, or undefined when it is fine. `allowInsecureHttp`
+ * (an explicit opt-in) lets an endpoint use plain http on a non-loopback host.
+ */
+export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metrics", allowInsecureHttp = false): string | undefined {
   if (/[^\x20-\x7e]/.test(value)) {
     return "must contain only printable ASCII characters (write internationalised hosts in punycode on purpose)";
   }
@@ -33,8 +36,11 @@ export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metri
   }
   if (!web) return kind === "metrics" ? "must be an http(s) URL" : "must be an https URL (http is allowed only for loopback)";
   if (!url.hostname) return "must name a host";
-  if (url.protocol === "http:" && kind !== "metrics" && !isLoopbackHost(url.hostname)) {
-    return "must be an https URL (http is allowed only for loopback)";
+  const httpAllowed = kind === "metrics" || (kind === "endpoint" && allowInsecureHttp) || isLoopbackHost(url.hostname);
+  if (url.protocol === "http:" && !httpAllowed) {
+    return kind === "endpoint"
+      ? "must be an https URL (http is allowed only for loopback, or anywhere with allowInsecureHttp)"
+      : "must be an https URL (http is allowed only for loopback)";
   }
   return undefined;
 }

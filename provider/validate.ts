@@ -28,7 +28,7 @@ export function containsUnknown(v: unknown): boolean {
 
 const KID_CHARS = /^[A-Za-z0-9._:-]+$/;
 
-function buildSchema() {
+function buildSchema(allowInsecureHttp: boolean) {
   const fromString = <T extends z.ZodType>(inner: T, parse: (s: string) => unknown) =>
     z.preprocess((v) => (typeof v === "string" ? parse(v.trim()) : v), inner);
   const json = (s: string): unknown => {
@@ -54,7 +54,7 @@ function buildSchema() {
       .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: "must not contain control characters" });
   const url = (kind: "endpoint" | "redirect" | "metrics") =>
     z.string({ error: "must be a URL string" }).superRefine((s, ctx) => {
-      const problem = urlProblem(s, kind);
+      const problem = urlProblem(s, kind, allowInsecureHttp);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
   const kidText = (max: number) => text(max).refine((s) => KID_CHARS.test(s), { error: "may contain only letters, digits and . _ : -" });
@@ -125,6 +125,7 @@ function buildSchema() {
       .optional(),
     pushgatewayUrl: url("metrics").optional(),
     timeoutSeconds: int(1, 600, "seconds").optional(),
+    allowInsecureHttp: bool.optional(),
   }).strict();
 }
 
@@ -133,7 +134,17 @@ function buildSchema() {
  * each new schema instance) cost ~5 ms per check(), i.e. ~1 s of provider CPU per `up` of 200
  * resources (bench/, docs/performance.md). Lazy, never at module load (DESIGN §5).
  */
-let cachedSchema: ReturnType<typeof buildSchema> | undefined;
+const cachedSchemas = new Map<boolean, ReturnType<typeof buildSchema>>();
+
+/** The schema for inputs with or without the plain-http opt-in (endpoint URL rules differ). */
+function schemaFor(allowInsecureHttp: boolean): ReturnType<typeof buildSchema> {
+  let schema = cachedSchemas.get(allowInsecureHttp);
+  if (schema === undefined) {
+    schema = buildSchema(allowInsecureHttp);
+    cachedSchemas.set(allowInsecureHttp, schema);
+  }
+  return schema;
+}
 
 /** A copy without undefined members at any depth (the engine's protobuf Structs reject them). */
 function withoutUndefined<T>(v: T): T {
@@ -178,7 +189,8 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: DcrInput
     if (k === "__provider" || v === undefined || v === null) continue;
     (containsUnknown(v) ? unknown : known)[k] = v;
   }
-  const result = (cachedSchema ??= buildSchema()).safeParse(known);
+  const optIn = known.allowInsecureHttp === true || known.allowInsecureHttp === "true";
+  const result = schemaFor(optIn).safeParse(known);
   const failures: CheckFailure[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) {

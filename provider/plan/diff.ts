@@ -1,27 +1,46 @@
 /**
  * Pure diff: old outputs (what the IdP held at the last create/update/refresh) against the new
- * desired record, plus time. Derived from ONE list of compared fields, never a hand-written chain.
+ * desired record, plus time. Input changes come from ONE record of the desired fields, drift from
+ * the owned members (owned.ts) judged against what the IdP answered (applied.ts).
  */
-import type { DcrOutputs, DesiredRecord } from "../types";
-import { deepEqual, metadataDrift } from "./metadata";
+import type { DcrOutputs, DesiredRecord, Jwks } from "../types";
+import { driftedMembers } from "./applied";
+import { canonical } from "./equivalence";
 import { keyDrift } from "./jwks";
+import { deepEqual } from "./json";
 import { dueAt, type KeyPolicy } from "./keys";
-import { redirectDrift } from "./redirects";
+import { idpView, ourKids, wantedMembers } from "./owned";
+
+/**
+ * Every desired field and what a change of it means: `identity` replaces the client, `update`
+ * updates it (the update decides what to send). Typed over every key of DesiredRecord, so a new
+ * field cannot be forgotten here.
+ */
+export const FIELD_EFFECT = {
+  registrationEndpoint: "identity", issuer: "identity", clientId: "identity", adoptedClientId: "identity",
+  clientName: "update", profile: "update", metadata: "update", redirectUris: "update", redirectUpdateMode: "update",
+  rotationSafe: "update", jwksUri: "update", keyAlgorithm: "update", kidPrefix: "update", kid: "update",
+  rotateAfterDays: "update", retireAfterDays: "update", maxKeys: "update", rotationTrigger: "update",
+  updateMethod: "update", signingKeyThumbprint: "update", pushgatewayUrl: "update", timeoutSeconds: "update",
+  ratRenewalPath: "update", allowInsecureHttp: "update",
+} as const satisfies Record<keyof DesiredRecord, "identity" | "update">;
+
+type Field = keyof typeof FIELD_EFFECT;
+const FIELDS = Object.keys(FIELD_EFFECT) as Field[];
 
 /** Fields whose change replaces the client (its identity). */
-export const IDENTITY_FIELDS = ["registrationEndpoint", "issuer", "clientId", "adoptedClientId"] as const;
+export const IDENTITY_FIELDS = FIELDS.filter((f) => FIELD_EFFECT[f] === "identity");
 
-/** Every other desired field: a change means an update (the update decides what to send). */
-export const UPDATE_FIELDS = [
-  "clientName", "profile", "metadata", "redirectUris", "redirectUpdateMode", "rotationSafe", "jwksUri",
-  "keyAlgorithm", "kidPrefix", "kid", "rotateAfterDays", "retireAfterDays", "maxKeys", "rotationTrigger",
-  "updateMethod", "signingKeyThumbprint", "pushgatewayUrl", "timeoutSeconds", "ratRenewalPath",
-] as const satisfies readonly Exclude<keyof DesiredRecord, (typeof IDENTITY_FIELDS)[number]>[];
+/** The output (or input) property each owned wire member is shown as. */
+const MEMBER_PROPERTY: Record<string, string> = { jwks: "jwks", jwks_uri: "jwksUri", redirect_uris: "redirectUris" };
 
 export interface DiffPlan {
   changes: boolean;
   replaces: string[];
+  /** "member: why" sentences, e.g. `redirect_uris: drift at the IdP`, `jwks: rotation due …`. */
   reasons: string[];
+  /** Property paths that change, for the engine's detailed diff (inputs and outputs). */
+  properties: string[];
 }
 
 /** The key policy a desired record asks for. */
@@ -39,24 +58,29 @@ export function policyOf(desired: DesiredRecord): KeyPolicy {
 /** Decide whether `olds` must be updated or replaced to reach `next` at instant `now`. */
 export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): DiffPlan {
   const prev = olds.desired;
-  const replaces = IDENTITY_FIELDS.filter((f) => !deepEqual(prev[f], next[f]));
-  const reasons: string[] = replaces.map((f) => `${f} changed: the client is replaced`);
-  for (const f of UPDATE_FIELDS) if (!deepEqual(prev[f], next[f])) reasons.push(`${f} changed`);
+  const changed = FIELDS.filter((f) => !deepEqual(prev[f], next[f]));
+  const replaces = changed.filter((f) => FIELD_EFFECT[f] === "identity");
+  const reasons = changed.map((f) => (FIELD_EFFECT[f] === "identity" ? `${f} changed: the client is replaced` : `${f} changed`));
+  const properties = new Set<string>(changed);
 
-  if (redirectDrift(olds.redirectUris, next.redirectUris, next.redirectUpdateMode, next.rotationSafe)) {
-    reasons.push("redirect_uris at the IdP differ from the desired ones");
+  // Drift: each owned member against what the IdP should hold (its answer to our last write).
+  const ours = ourKids(olds);
+  // Only kids matter when jwks is compared (equivalence.ts), so the managed kids stand for the set.
+  const published = { keys: olds.keys.map((k) => ({ kid: k.kid })) } as unknown as Jwks;
+  const want = wantedMembers(next, published, olds.redirectUris);
+  const before = wantedMembers(prev, published, olds.redirectUris);
+  for (const m of driftedMembers(want, idpView(olds), olds.applied, ours)) {
+    const inputChanged = !deepEqual(canonical(m, want[m], ours), canonical(m, before[m], ours));
+    const detail = m === "jwks" ? keyDrift(olds.keys, olds.jwks, olds.usedKids) : [];
+    reasons.push(`${m}: ${inputChanged ? "input changed" : "drift at the IdP"}${detail.length > 0 ? ` (${detail.join("; ")})` : ""}`);
+    properties.add(MEMBER_PROPERTY[m] ?? "metadata");
   }
-  if (next.jwksUri !== undefined) {
-    if (olds.metadata.jwks_uri !== next.jwksUri) reasons.push("jwks_uri at the IdP differs");
-  } else {
-    reasons.push(...keyDrift(olds.keys, olds.jwks, olds.usedKids));
-  }
-  for (const k of metadataDrift(next, olds.metadata)) reasons.push(`${k} at the IdP differs`);
 
   const state = { managed: olds.keys, usedKids: olds.usedKids, ...(olds.appliedTrigger !== undefined ? { appliedTrigger: olds.appliedTrigger } : {}) };
   const due = dueAt(state, policyOf(next));
   if (due !== undefined && due.getTime() <= now.getTime()) {
-    reasons.push(`key rotation or retirement was due at ${due.toISOString()}`);
+    reasons.push(`jwks: key rotation or retirement due (since ${due.toISOString()})`);
+    properties.add("jwks");
   }
-  return { changes: reasons.length > 0, replaces: [...replaces], reasons };
+  return { changes: reasons.length > 0, replaces, reasons, properties: [...properties] };
 }

@@ -53,6 +53,7 @@ export function desiredRecord(
     adoptedClientId: inputs.adopt?.clientId,
     pushgatewayUrl: inputs.pushgatewayUrl,
     ratRenewalPath: inputs.ratRenewalPath,
+    allowInsecureHttp: inputs.allowInsecureHttp,
   };
   for (const [k, v] of Object.entries(optional)) {
     if (v !== undefined) (record as unknown as Record<string, unknown>)[k] = v;
@@ -62,14 +63,19 @@ export function desiredRecord(
 
 /**
  * The metadata fields this resource owns for a desired record, excluding keys and redirect
- * URIs: client_name, profile, the user's `metadata` members, and the default
- * token_endpoint_auth_method when the user did not choose one.
+ * URIs: client_name, profile, the user's `metadata` members, the default
+ * token_endpoint_auth_method when the user did not choose one, and — for `private_key_jwt` —
+ * `token_endpoint_auth_signing_alg` = `keyAlgorithm` unless `metadata` sets it (an IdP that
+ * enforces the registered alg and defaults it to RS256 would refuse other keys' assertions).
  */
 export function ownedPlainMetadata(desired: DesiredRecord): Record<string, unknown> {
   const owned: Record<string, unknown> = {
     token_endpoint_auth_method: DEFAULTS.tokenEndpointAuthMethod,
     ...desired.metadata,
   };
+  if (owned.token_endpoint_auth_method === "private_key_jwt" && owned.token_endpoint_auth_signing_alg === undefined) {
+    owned.token_endpoint_auth_signing_alg = desired.keyAlgorithm;
+  }
   if (desired.clientName !== undefined) owned.client_name = desired.clientName;
   if (desired.profile !== undefined) owned.profile = desired.profile;
   return owned;
@@ -78,38 +84,4 @@ export function ownedPlainMetadata(desired: DesiredRecord): Record<string, unkno
 /** Owned key field: `{ jwks_uri }` when a jwks URI is used, else the inline `{ jwks }`. */
 export function ownedKeyMetadata(desired: DesiredRecord, jwks: Jwks<PublicJwk>): Record<string, unknown> {
   return desired.jwksUri !== undefined ? { jwks_uri: desired.jwksUri } : { jwks };
-}
-
-/** The full POST body for a registration. */
-export function registrationMetadata(
-  desired: DesiredRecord,
-  jwks: Jwks<PublicJwk>,
-): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...ownedPlainMetadata(desired), ...ownedKeyMetadata(desired, jwks) };
-  if (desired.redirectUris !== undefined) body.redirect_uris = [...desired.redirectUris];
-  if (desired.clientId !== undefined) body.client_id = desired.clientId;
-  return body;
-}
-
-/** Owned plain-metadata members whose value at the IdP differs from what we want. */
-export function metadataDrift(desired: DesiredRecord, actual: Record<string, unknown>): string[] {
-  const owned = ownedPlainMetadata(desired);
-  // An IdP that does not echo `profile` (a template selector, not client metadata) is not drifting.
-  return Object.keys(owned).filter((k) => !(k === "profile" && !(k in actual)) && !deepEqual(owned[k], actual[k]));
-}
-
-/** Structural equality for JSON values (object member order ignored, array order kept). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
 }

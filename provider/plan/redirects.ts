@@ -1,11 +1,12 @@
 /**
- * redirect_uris update modes (seed DCR_REDIRECT_UPDATE_MODE / DCR_ROTATION_SAFE) and their
- * drift rule. URIs are compared exactly (no normalisation); lists are order-sensitive. Pure.
+ * redirect_uris update modes (seed DCR_REDIRECT_UPDATE_MODE / DCR_ROTATION_SAFE). URIs are
+ * compared exactly (no normalisation); a list is a set (RFC 7591 §2: servers may reorder it,
+ * Keycloak sorts it). Whether the IdP drifted from what it answered is decided in applied.ts. Pure.
  */
 import { DcrError } from "../errors";
 
 /**
- * - `auto`: send the provided list when it differs from the IdP's.
+ * - `auto`: send the provided list when it differs from the IdP's (as a set).
  * - `replace`: always send exactly the provided list.
  * - `merge`: send the IdP's list plus the provided URIs it lacks (IdP order first, no duplicates).
  * - `none`: never touch redirect_uris.
@@ -53,31 +54,14 @@ export function planRedirects(
   return { next, changed };
 }
 
-/**
- * Whether the IdP's list (`actual`) has drifted from `desired`: `auto`/`replace` — the lists
- * differ; `merge` — a desired URI is missing; `none` or no desired list — never.
- */
-export function redirectDrift(
-  actual: readonly string[] | undefined,
-  desired: readonly string[] | undefined,
-  mode: RedirectUpdateMode | undefined,
-  rotationSafe?: boolean,
-): boolean {
-  const m = effectiveMode(mode, rotationSafe);
-  if (desired === undefined || m === "none") return false;
-  const held = actual ?? [];
-  if (m === "merge") {
-    const present = new Set(held);
-    return desired.some((u) => !present.has(u));
-  }
-  return !sameList(held, desired);
-}
-
 /** `a` then the members of `b` not yet seen, without duplicates, in order. */
 function union(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])];
 }
 
+/** Same members, in any order. */
 function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((u, i) => u === b[i]);
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((u) => y.has(u));
 }

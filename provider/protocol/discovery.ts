@@ -18,7 +18,7 @@ const discovered = new Map<string, Promise<string>>();
  *   the IdP advertises no registration endpoint; ERR_IDP_RESPONSE for a malformed or mismatched document.
  */
 export async function discoverRegistrationEndpoint(issuer: string, opts: RequestOptions = {}): Promise<string> {
-  const base = assertSafeUrl(issuer, "issuer").href.replace(/\/+$/, "");
+  const base = assertSafeUrl(issuer, "issuer", opts.allowInsecureHttp).href.replace(/\/+$/, "");
   const cached = discovered.get(base);
   if (cached) return cached;
   const pending = fetchEndpoint(base, opts);
@@ -39,5 +39,5 @@ async function fetchEndpoint(issuer: string, opts: RequestOptions): Promise<stri
   if (document.registration_endpoint === undefined) {
     throw new DcrError("ERR_IDP_UNSUPPORTED", `${doing}: the IdP advertises no registration_endpoint, so it does not support Dynamic Client Registration (RFC 7591); enable it at the IdP or set "registrationEndpoint"`);
   }
-  return idpUrl(document.registration_endpoint, "registration_endpoint").href;
+  return idpUrl(document.registration_endpoint, "registration_endpoint", undefined, opts.allowInsecureHttp).href;
 }

@@ -6,6 +6,7 @@
  */
 import { DcrError, type DcrErrorCode } from "../errors";
 import { displayUrl, excerpt, redactSecrets } from "./redact";
+import { rejectedMembers } from "./rejection";
 import type { RequestOptions } from "./types";
 
 /** One request to the IdP. */
@@ -183,7 +184,9 @@ export function idpError(answer: HttpAnswer, call: HttpCall, doing: string, advi
   const rejected = answer.status >= 400 && answer.status < 500;
   const code: DcrErrorCode = rejected ? "ERR_IDP_REJECTED" : "ERR_IDP_RESPONSE";
   const redirect = answer.status >= 300 && answer.status < 400 ? " (redirects are not followed: they would carry the token elsewhere)" : "";
-  const message = `${doing}: ${call.method} ${displayUrl(call.url)} answered ${describe(answer, call)}${redirect}${advice === "" ? "" : `. ${advice}`}`;
+  const members = rejected && isObject(call.json) ? rejectedMembers(answer.text, Object.keys(call.json)) : [];
+  const named = members.length === 0 ? "" : `; the IdP refused ${members.length === 1 ? "member" : "members"} ${members.map((m) => `"${m}"`).join(", ")}`;
+  const message = `${doing}: ${call.method} ${displayUrl(call.url)} answered ${describe(answer, call)}${named}${redirect}${advice === "" ? "" : `. ${advice}`}`;
   return fail(call, code, message, undefined, answer.status, error);
 }
 
@@ -254,6 +257,10 @@ function backoff(base: number, attempt: number): number {
 async function pause(ms: number, what: string, attempt: number, attempts: number, log?: (m: string) => void): Promise<void> {
   log?.(`${what}; retrying in ${ms} ms (attempt ${attempt + 1} of ${attempts})`);
   await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

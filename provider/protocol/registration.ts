@@ -38,7 +38,7 @@ export async function register(
   initialAccessToken: string | undefined,
   opts: RequestOptions & { openRegistration?: boolean } = {},
 ): Promise<ClientRecord> {
-  const url = assertSafeUrl(endpoint, "registrationEndpoint");
+  const url = assertSafeUrl(endpoint, "registrationEndpoint", opts.allowInsecureHttp);
   const iat = initialAccessToken === "" ? undefined : initialAccessToken;
   if (iat === undefined && opts.openRegistration !== true) {
     throw new DcrError("ERR_IAT_MISSING", IAT_MISSING);
@@ -126,7 +126,7 @@ function adoptionAdvice(metadata: ClientMetadata): string {
  * else ERR_RAT_INVALID. @throws DcrError ERR_CLIENT_GONE on 404/410.
  */
 export async function readClient(handle: ClientHandle, opts: ManageOptions = {}): Promise<ClientRecord> {
-  assertSafeUrl(handle.registrationClientUri, "registrationClientUri");
+  assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp);
   const doing = subject("reading", handle);
   return scrubbed(secretsOf(handle, opts), () => withRenewal(handle, opts, doing, () => fetchRecord(handle, opts)));
 }
@@ -145,7 +145,7 @@ export async function updateClient(
   opts: ManageOptions & UpdateOptions = {},
 ): Promise<ClientRecord> {
   if (method !== "PUT" && method !== "PATCH") throw new DcrError("ERR_CONFIG", `"updateMethod" must be "PUT" or "PATCH" (got ${String(method)})`);
-  assertSafeUrl(handle.registrationClientUri, "registrationClientUri");
+  assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp);
   assertPublicJwks(owned.jwks, "the metadata to publish", "ERR_CONFIG");
   const doing = subject("updating", handle);
   const update = method === "PUT" ? () => putUpdate(handle, owned, opts, doing) : () => patchUpdate(handle, owned, opts, doing);
@@ -182,7 +182,7 @@ async function patchUpdate(handle: ClientHandle, owned: ClientMetadata, opts: Ma
  * client is unknown) → "gone". @throws DcrError ERR_IDP_UNSUPPORTED on 405; see {@link readClient}.
  */
 export async function deleteClient(handle: ClientHandle, opts: ManageOptions = {}): Promise<"deleted" | "gone"> {
-  assertSafeUrl(handle.registrationClientUri, "registrationClientUri");
+  assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp);
   const doing = subject("deleting", handle);
   return scrubbed(secretsOf(handle, opts), async () => {
     try {
@@ -205,7 +205,7 @@ async function fetchRecord(handle: ClientHandle, opts: ManageOptions): Promise<C
 async function manage(handle: ClientHandle, opts: ManageOptions, method: HttpCall["method"], doing: string, json?: ClientMetadata): Promise<{ answer: HttpAnswer; call: HttpCall }> {
   const call: HttpCall = {
     method,
-    url: assertSafeUrl(handle.registrationClientUri, "registrationClientUri"),
+    url: assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp),
     bearer: handle.registrationAccessToken,
     retry: "idempotent",
     secrets: [handle.clientSecret, opts.adminToken],

@@ -21,11 +21,11 @@ export class RatRefused extends DcrError {
 }
 
 /** The renewal endpoint for `handle`: the template with `{client_id}` filled in, made absolute. */
-export function renewalUrl(handle: ClientHandle, ratRenewalPath = DEFAULT_RAT_RENEWAL_PATH): URL {
-  const filled = ratRenewalPath.split("{client_id}").join(encodeURIComponent(handle.clientId));
-  if (/^[a-z][a-z0-9+.-]*:/i.test(filled)) return assertSafeUrl(filled, "ratRenewalPath");
-  const origin = assertSafeUrl(handle.registrationClientUri, "registrationClientUri").origin;
-  return assertSafeUrl(new URL(filled, origin).href, "ratRenewalPath");
+export function renewalUrl(handle: ClientHandle, opts: RenewalOptions & Pick<RequestOptions, "allowInsecureHttp"> = {}): URL {
+  const filled = (opts.ratRenewalPath ?? DEFAULT_RAT_RENEWAL_PATH).split("{client_id}").join(encodeURIComponent(handle.clientId));
+  if (/^[a-z][a-z0-9+.-]*:/i.test(filled)) return assertSafeUrl(filled, "ratRenewalPath", opts.allowInsecureHttp);
+  const origin = assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp).origin;
+  return assertSafeUrl(new URL(filled, origin).href, "ratRenewalPath", opts.allowInsecureHttp);
 }
 
 /**
@@ -40,7 +40,7 @@ export async function renewRat(handle: ClientHandle, opts: RequestOptions & Rene
   }
   const call: HttpCall = {
     method: "POST",
-    url: renewalUrl(handle, opts.ratRenewalPath),
+    url: renewalUrl(handle, opts),
     bearer: opts.adminToken,
     retry: "idempotent",
     secrets: [handle.registrationAccessToken, handle.clientSecret],
@@ -59,13 +59,17 @@ export async function renewRat(handle: ClientHandle, opts: RequestOptions & Rene
   }
   if (answer.status !== 200 && answer.status !== 201) throw idpError(answer, call, doing);
   const body = jsonObject(answer, call);
-  if (body.client_id !== undefined && body.client_id !== handle.clientId) {
-    throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the admin API answered about client_id "${String(body.client_id)}"; the token was not used`);
+  // Admin APIs answer in their own dialect: the seed IdP in RFC 7591 snake_case, Keycloak with
+  // its ClientRepresentation in camelCase (clientId, registrationAccessToken).
+  const clientId = body.client_id ?? body.clientId;
+  if (clientId !== undefined && clientId !== handle.clientId) {
+    throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the admin API answered about client_id "${String(clientId)}"; the token was not used`);
   }
-  if (typeof body.registration_access_token !== "string" || body.registration_access_token === "") {
+  const token = body.registration_access_token ?? body.registrationAccessToken;
+  if (typeof token !== "string" || token === "") {
     throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the admin API's answer has no registration_access_token`);
   }
-  handle.registrationAccessToken = body.registration_access_token;
+  handle.registrationAccessToken = token;
   opts.log?.(`client ${handle.clientId}: registration access token renewed through the admin API`);
 }
 
@@ -78,13 +82,13 @@ export async function withRenewal<T>(handle: ClientHandle, opts: RequestOptions 
     return await operation();
   } catch (e) {
     if (!(e instanceof RatRefused)) throw e;
-    if (opts.adminToken === undefined || opts.adminToken === "") throw ratInvalid(handle, doing, e, false);
+    if (opts.adminToken === undefined || opts.adminToken === "") throw ratInvalid(handle, doing, e, false, opts);
     opts.log?.(`${doing}: the registration access token was refused (${e.status}); renewing it through the admin API`);
     await renewRat(handle, opts);
     try {
       return await operation();
     } catch (again) {
-      if (again instanceof RatRefused) throw ratInvalid(handle, doing, again, true);
+      if (again instanceof RatRefused) throw ratInvalid(handle, doing, again, true, opts);
       throw again;
     }
   }
@@ -102,7 +106,10 @@ function lostAnswer(earlier: { method: string; lost: string }, renewed: boolean)
 }
 
 /** The ERR_RAT_INVALID a refused token ends in: both causes, and what to run. */
-function ratInvalid(handle: ClientHandle, doing: string, refusal: RatRefused, renewed: boolean): DcrError {
+function ratInvalid(handle: ClientHandle, doing: string, refusal: RatRefused, renewed: boolean, opts: RenewalOptions & RequestOptions): DcrError {
+  const issue = opts.ratRenewalPath !== undefined
+    ? `POST ${displayUrl(renewalUrl(handle, opts))} with an admin token`
+    : "the IdP's admin console or admin API";
   const what = renewed
     ? `${doing}: the IdP refused the registration access token even after it was renewed through the admin API (${refusal.said})`
     : `${doing}: the IdP refused the registration access token (${refusal.said})`;
@@ -110,7 +117,7 @@ function ratInvalid(handle: ClientHandle, doing: string, refusal: RatRefused, re
     `${what}. Either the client was deleted at the IdP (RFC 7592 IdPs may answer 401 for a client that no longer exists), ` +
     `or its registration access token was revoked or expired. Nothing was re-registered. ` +
     `If the client still exists: set "adminToken" (\`pulumi config set --secret dcr:adminToken <token>\`) so the token is renewed ` +
-    `automatically, or have an IdP admin issue a fresh registration access token (e.g. POST /api/admin/dcr/clients/${handle.clientId}/tokens), ` +
+    `automatically, or have an IdP admin issue a fresh registration access token for client ${handle.clientId} (${issue}), ` +
     `remove the resource from state (\`pulumi state delete <urn>\`) and run \`pulumi up\` with clientId and that token in the \`adopt\` input. If the client is gone: \`pulumi state delete <urn>\` and run \`pulumi up\` to register a new one.`;
   const options = refusal.idpError === undefined ? { cause: refusal, status: refusal.status as number } : { cause: refusal, status: refusal.status as number, idpError: refusal.idpError };
   return new DcrError("ERR_RAT_INVALID", message, options);

@@ -52,6 +52,11 @@ export interface RequestOptions {
   maxBodyBytes?: number;
   /** Diagnostic sink (retries, renewals). Never receives token values. */
   log?: (message: string) => void;
+  /**
+   * Allow plain http towards a non-loopback IdP (an explicit, risky opt-in for a private network).
+   * A token is still never sent to another origin than the one it belongs to. Defaults to false.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 /** How a refused registration access token is renewed (the seed IdP's admin API). */

@@ -91,6 +91,8 @@ export class SeedStore {
   constructor(
     private readonly registrationEndpoint: string,
     private readonly defaultIatUses: number,
+    /** Store metadata as a real server would (seed-normalise.ts); undefined = as sent. */
+    private readonly normalise?: (record: Json) => Reply | undefined,
   ) {}
 
   // ---- tokens ------------------------------------------------------------------------------
@@ -170,7 +172,7 @@ export class SeedStore {
       defaults = structuredClone(known);
     }
     const record: Json = { ...defaults, ...stripServerFields(body) };
-    const invalid = validateMetadata(record);
+    const invalid = validateMetadata(record) ?? this.normalise?.(record);
     if (invalid) return invalid;
 
     let clientId: string;
@@ -220,7 +222,7 @@ export class SeedStore {
       if (value === null) delete record[field];
       else record[field] = value;
     }
-    const invalid = validateMetadata(record);
+    const invalid = validateMetadata(record) ?? this.normalise?.(record);
     if (invalid) return invalid;
     this.clients.set(clientId, record);
     return { status: 200, body: this.view(clientId, rotateRat ? this.renewRat(clientId) : undefined) };

@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { startLoggedServer, type RequestLog } from "./request-log";
 import { errorReply, invalidToken, newToken, SeedStore, type Json, type Reply } from "./seed-idp-store";
+import { normalise } from "./seed-normalise";
 
 export interface SeedIdpOptions {
   /** PATCH answers with a new registration_access_token and the old one dies. Defaults to false. */
@@ -24,6 +25,11 @@ export interface SeedIdpOptions {
   unknownClientStatus?: 401 | 404;
   /** How many registrations one IAT allows. Defaults to unlimited. */
   iatUses?: number;
+  /**
+   * Store metadata as Keycloak does (seed-normalise.ts): substitute `response_types`, drop
+   * `contacts`, sort sets, refuse unknown members. Defaults to false (stored as sent).
+   */
+  normalise?: boolean;
 }
 
 export interface FailRule {
@@ -241,7 +247,7 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const registrationEndpoint = `${baseUrl}${REGISTER_PATH}`;
-  const store = new SeedStore(registrationEndpoint, options.iatUses ?? Number.POSITIVE_INFINITY);
+  const store = new SeedStore(registrationEndpoint, options.iatUses ?? Number.POSITIVE_INFINITY, options.normalise === true ? normalise : undefined);
   const initialAccessToken = store.mintIat().token;
 
   return {

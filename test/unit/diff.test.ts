@@ -2,7 +2,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { planDiff } from "../../provider/plan/diff";
-import { desiredRecord, metadataDrift, registrationMetadata, deepEqual } from "../../provider/plan/metadata";
+import { desiredRecord } from "../../provider/plan/metadata";
+import { deepEqual } from "../../provider/plan/json";
+import { wantedMembers } from "../../provider/plan/owned";
 import type { DcrInputs, DcrOutputs } from "../../provider/types";
 
 const EP = "https://idp.example.com/api/oidc/register";
@@ -15,7 +17,7 @@ function outputs(inputs: DcrInputs, over: Partial<DcrOutputs> = {}): DcrOutputs 
     jwks: { keys: [{ kty: "EC", kid: "dcr-20261101T000000Z", alg: "ES256", use: "sig", crv: "P-256", x: "x", y: "y" }] },
     activeKid: "dcr-20261101T000000Z", privateKeyPem: "pem", privateJwks: { keys: [] },
     keys: [{ kid: "dcr-20261101T000000Z", alg: "ES256", createdAt: T0 }],
-    redirectUris: inputs.redirectUris ?? [], metadata: { token_endpoint_auth_method: "private_key_jwt", client_name: inputs.clientName },
+    redirectUris: inputs.redirectUris ?? [], metadata: { token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", client_name: inputs.clientName },
     usedKids: ["dcr-20261101T000000Z"], desired, ...over,
   };
 }
@@ -25,7 +27,7 @@ const day = (n: number) => new Date(Date.parse(T0) + n * 86400_000);
 
 test("no change, no drift, nothing due → no changes", () => {
   const d = planDiff(outputs(base), desiredRecord(base, EP), day(1));
-  assert.deepEqual(d, { changes: false, replaces: [], reasons: [] });
+  assert.deepEqual(d, { changes: false, replaces: [], reasons: [], properties: [] });
 });
 
 test("IAT and admin token changes are ignored (not part of the desired record)", () => {
@@ -60,20 +62,26 @@ test("drift: our active kid removed at the IdP", () => {
 });
 
 test("drift: an owned metadata value changed at the IdP; unowned members are not compared", () => {
-  const changed = outputs(base, { metadata: { token_endpoint_auth_method: "private_key_jwt", client_name: "renamed", contacts: ["x@example.com"] } });
-  assert.deepEqual(metadataDrift(desiredRecord(base, EP), changed.metadata), ["client_name"]);
+  const changed = outputs(base, { metadata: { token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", client_name: "renamed", contacts: ["x@example.com"] } });
+  const d = planDiff(changed, desiredRecord(base, EP), day(1));
+  assert.deepEqual(d.reasons, ["client_name: drift at the IdP"]);
+  assert.deepEqual(d.properties, ["metadata"]);
 });
 
-test("registration metadata: owned fields, default auth method, desired client_id, never jwks and jwks_uri together", () => {
+test("registration body: owned fields, default auth method and signing alg, never jwks and jwks_uri together", () => {
   const jwks = { keys: [] };
-  const body = registrationMetadata(desiredRecord({ ...base, clientId: "bff-server", profile: "code-flow-pkjwt" }, EP), jwks);
+  const body = wantedMembers(desiredRecord({ ...base, profile: "code-flow-pkjwt" }, EP), jwks, undefined);
   assert.deepEqual(body, {
-    token_endpoint_auth_method: "private_key_jwt", client_name: "bff", profile: "code-flow-pkjwt",
-    jwks, redirect_uris: ["https://a.example.com/cb"], client_id: "bff-server",
+    token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", client_name: "bff", profile: "code-flow-pkjwt",
+    jwks, redirect_uris: ["https://a.example.com/cb"],
   });
-  const withUri = registrationMetadata(desiredRecord({ ...base, jwksUri: "https://app.example.com/jwks" }, EP), jwks);
+  const withUri = wantedMembers(desiredRecord({ ...base, jwksUri: "https://app.example.com/jwks" }, EP), jwks, undefined);
   assert.equal(withUri.jwks_uri, "https://app.example.com/jwks");
   assert.equal("jwks" in withUri, false);
+  const ownAlg = wantedMembers(desiredRecord({ ...base, metadata: { token_endpoint_auth_signing_alg: "ES384" } }, EP), jwks, undefined);
+  assert.equal(ownAlg.token_endpoint_auth_signing_alg, "ES384", "metadata wins over keyAlgorithm");
+  const secretAuth = wantedMembers(desiredRecord({ ...base, metadata: { token_endpoint_auth_method: "client_secret_basic" } }, EP), jwks, undefined);
+  assert.equal("token_endpoint_auth_signing_alg" in secretAuth, false, "no signing alg for secret-based auth");
 });
 
 test("deepEqual ignores member order and undefined members, not array order", () => {

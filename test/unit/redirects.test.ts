@@ -1,8 +1,8 @@
-/** redirect_uris modes (auto / replace / merge / none, rotationSafe) and their drift rule. */
+/** redirect_uris modes (auto / replace / merge / none, rotationSafe); a list is a set. */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { effectiveMode, planRedirects, redirectDrift, type RedirectUpdateMode } from "../../provider/plan/redirects";
+import { effectiveMode, planRedirects, type RedirectUpdateMode } from "../../provider/plan/redirects";
 import { isDcrError } from "../../provider/errors";
 
 const A = "https://app.example.com/cb";
@@ -41,7 +41,7 @@ test("planRedirects: table", () => {
     { name: "auto: differs → set", existing: [A], provided: [B], mode: "auto", next: [B], changed: true },
     { name: "auto is the default", existing: [A], provided: [B], mode: undefined, next: [B], changed: true },
     { name: "auto: same → do not send", existing: [A, B], provided: [A, B], mode: "auto", next: undefined, changed: false },
-    { name: "auto: order matters", existing: [A, B], provided: [B, A], mode: "auto", next: [B, A], changed: true },
+    { name: "auto: order does not matter (a set)", existing: [A, B], provided: [B, A], mode: "auto", next: undefined, changed: false },
     { name: "auto: no existing (create)", existing: undefined, provided: [A], mode: "auto", next: [A], changed: true },
     { name: "auto: exact compare (trailing slash)", existing: [A], provided: [`${A}/`], mode: "auto", next: [`${A}/`], changed: true },
     { name: "replace: exactly the provided list", existing: [A, B], provided: [C], mode: "replace", next: [C], changed: true },
@@ -64,24 +64,6 @@ test("planRedirects: table", () => {
   }
 });
 
-test("redirectDrift: table", () => {
-  const cases: { name: string; actual: string[] | undefined; desired: string[] | undefined; mode: RedirectUpdateMode | undefined; safe?: boolean; drift: boolean }[] = [
-    { name: "auto: equal", actual: [A, B], desired: [A, B], mode: "auto", drift: false },
-    { name: "auto: extra URI at the IdP", actual: [A, B], desired: [A], mode: "auto", drift: true },
-    { name: "auto: order differs", actual: [B, A], desired: [A, B], mode: undefined, drift: true },
-    { name: "auto: nothing at the IdP", actual: undefined, desired: [A], mode: "auto", drift: true },
-    { name: "replace: missing URI", actual: [A], desired: [A, B], mode: "replace", drift: true },
-    { name: "replace: equal", actual: [C], desired: [C], mode: "replace", drift: false },
-    { name: "merge: extra URIs are fine", actual: [C, A, B], desired: [A, B], mode: "merge", drift: false },
-    { name: "merge: a desired URI is missing", actual: [A, C], desired: [A, B], mode: "merge", drift: true },
-    { name: "merge: nothing at the IdP", actual: undefined, desired: [A], mode: "merge", drift: true },
-    { name: "rotationSafe: merge rule", actual: [C, A], desired: [A], mode: "replace", safe: true, drift: false },
-    { name: "none: never", actual: [C], desired: [A], mode: "none", drift: false },
-    { name: "no desired list: never", actual: [C], desired: undefined, mode: "replace", drift: false },
-  ];
-  for (const c of cases) assert.equal(redirectDrift(c.actual, c.desired, c.mode, c.safe), c.drift, c.name);
-});
-
 const arbUri = fc.constantFrom(A, B, C, "https://d.example.com/cb", "http://127.0.0.1:3000/cb", "com.example.app:/callback", `${A}/`);
 const arbList = fc.array(arbUri, { maxLength: 6 });
 
@@ -95,13 +77,12 @@ test("property: merge ⊇ existing and ⊇ provided, existing order first, no du
       assert.deepEqual(next.slice(0, existing.length), existing, "existing order first");
       assert.equal(next.length, new Set([...existing, ...provided]).size, "nothing else");
       assert.equal(changed, next.length !== existing.length);
-      assert.equal(redirectDrift(next, provided, "merge"), false);
-      assert.equal(redirectDrift(existing, provided, "merge"), changed);
+      assert.equal(planRedirects(next, provided, "merge").changed, false, "nothing left to add after it");
     }),
   );
 });
 
-test("property: replace = provided; auto sends provided exactly when it differs; neither drifts after", () => {
+test("property: replace = provided; auto sends provided exactly when it differs as a set; nothing left to send after", () => {
   fc.assert(
     fc.property(arbList, arbList, (existing, provided) => {
       const replace = planRedirects(existing, provided, "replace");
@@ -109,8 +90,8 @@ test("property: replace = provided; auto sends provided exactly when it differs;
       const auto = planRedirects(existing, provided, "auto");
       assert.equal(auto.changed, replace.changed);
       assert.deepEqual(auto.next, auto.changed ? provided : undefined);
-      assert.equal(redirectDrift(existing, provided, "replace"), replace.changed);
-      assert.equal(redirectDrift(provided, provided, "auto"), false);
+      assert.equal(replace.changed, !(new Set(existing).size === new Set(provided).size && existing.every((u) => provided.includes(u))));
+      assert.equal(planRedirects([...provided].reverse(), provided, "auto").changed, false, "order is not a change");
     }),
   );
 });
@@ -123,7 +104,6 @@ test("property: none (and no provided list) leaves existing untouched, and input
       const copyP = provided && [...provided];
       const none = planRedirects(existing, provided, "none");
       assert.deepEqual(none, { next: undefined, changed: false });
-      assert.equal(redirectDrift(existing, provided, "none"), false);
       const plan = planRedirects(existing, provided, mode);
       if (provided === undefined) assert.deepEqual(plan, { next: undefined, changed: false });
       assert.deepEqual(existing, copyE);
