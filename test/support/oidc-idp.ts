@@ -12,6 +12,12 @@ import { startLoggedServer, type RequestLog } from "./request-log";
 export interface OidcIdpOptions {
   /** oidc-provider's `features.registrationManagement.rotateRegistrationAccessToken`. Defaults to true. */
   rotateRegistrationAccessToken?: boolean;
+  /**
+   * Registered by default for clients that do not send `token_endpoint_auth_signing_alg`; the
+   * provider then accepts client assertions of that alg only (as some IdPs do, with RS256).
+   * Defaults to none: any enabled alg is accepted.
+   */
+  defaultAuthSigningAlg?: string;
 }
 
 export interface OidcIdp {
@@ -170,6 +176,12 @@ async function providerCallback(issuer: string, initialAccessToken: string, stor
       },
     },
     enabledJWA: { clientAuthSigningAlgValues: CLIENT_AUTH_ALGS },
+    ...(options.defaultAuthSigningAlg === undefined ? {} : {
+      clientDefaults: {
+        grant_types: ["authorization_code"], id_token_signed_response_alg: "RS256", response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_basic", token_endpoint_auth_signing_alg: options.defaultAuthSigningAlg,
+      },
+    }),
     ttl: { ClientCredentials: 600 },
   });
   return provider.callback();

@@ -30,6 +30,13 @@ export interface SeedIdpOptions {
    * `contacts`, sort sets, refuse unknown members. Defaults to false (stored as sent).
    */
   normalise?: boolean;
+  /**
+   * The host the fixture names itself by in URLs it hands out (issuer, registration endpoint,
+   * registration_client_uri), e.g. `[::ffff:127.0.0.1]`: an address that reaches this loopback
+   * server but that the URL gate does not count as loopback, to exercise plain http towards a
+   * "remote" IdP without leaving the machine. Defaults to 127.0.0.1.
+   */
+  host?: string;
 }
 
 export interface FailRule {
@@ -245,7 +252,7 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
       else res.destroy();
     });
   });
-  const baseUrl = `http://127.0.0.1:${server.port}`;
+  const baseUrl = `http://${options.host ?? "127.0.0.1"}:${server.port}`;
   const registrationEndpoint = `${baseUrl}${REGISTER_PATH}`;
   const store = new SeedStore(registrationEndpoint, options.iatUses ?? Number.POSITIVE_INFINITY, options.normalise === true ? normalise : undefined);
   const initialAccessToken = store.mintIat().token;
