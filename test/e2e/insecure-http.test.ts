@@ -10,7 +10,7 @@ import { startSeedIdp } from "../support/seed-idp";
 import { createDcrStack } from "../support/dcr-stack";
 import { failure } from "../support/engine-ops";
 
-const WARNING = /warning: DcrClient \S+: allowInsecureHttp is set: tokens and keys may travel over plain http/;
+const WARNING = /warning: DcrClient [^:]+: allowInsecureHttp is set: tokens and keys may travel over plain http/;
 
 test("plain http to a non-loopback IdP: refused by default, allowed on purpose with a warning on every run", async () => {
   const idp = await startSeedIdp({ host: "[::ffff:127.0.0.1]" });

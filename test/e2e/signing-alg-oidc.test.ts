@@ -14,7 +14,7 @@ import { KEY_ALGORITHMS } from "../../provider/crypto";
 test("an IdP enforcing RS256 by default: every keyAlgorithm authenticates, one PUT per alg change", async () => {
   const idp = await startOidcIdp({ defaultAuthSigningAlg: "RS256" });
   const first = KEY_ALGORITHMS[0];
-  const stack = await createDcrStack({ bff: { issuer: idp.issuer, keyAlgorithm: first, metadata: { grant_types: ["client_credentials"] } } }, {
+  const stack = await createDcrStack({ bff: { issuer: idp.issuer, keyAlgorithm: first, redirectUris: ["https://app.example.com/cb"], metadata: { grant_types: ["authorization_code", "client_credentials"] } } }, {
     config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
   });
   try {

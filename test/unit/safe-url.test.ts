@@ -21,7 +21,7 @@ test("plain http to a non-loopback host: refused by default, allowed with allowI
     assert.equal(allowed.inputs.allowInsecureHttp, true);
   }
   const redirect = validateInputs({ registrationEndpoint: PRIVATE, allowInsecureHttp: true, redirectUris: ["http://app.example.com/cb"] });
-  assert.deepEqual(redirect.failures.map((f) => f.property), ["redirectUris.0"], "the opt-in covers IdP endpoints, not redirect URIs");
+  assert.deepEqual(redirect.failures.map((f) => f.property), ["redirectUris[0]"], "the opt-in covers IdP endpoints, not redirect URIs");
 });
 
 test("with plain http allowed, a URL the IdP hands back is still refused on another origin", () => {
