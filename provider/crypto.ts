@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import * as jose from "jose";
-import { DcrError } from "./errors";
+import { DcrError, detailOf } from "./errors";
 
 /** Signing algorithms a managed key can use (JWA, RFC 7518 §3.1; EdDSA per RFC 8037). */
 export type KeyAlgorithm = "RS256" | "PS256" | "ES256" | "EdDSA";
@@ -206,6 +206,6 @@ async function keyStep<T>(what: string, step: () => Promise<T>): Promise<T> {
     return await step();
   } catch (cause) {
     if (cause instanceof DcrError) throw cause;
-    throw new DcrError("ERR_KEY", `${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new DcrError("ERR_KEY", `${what} failed: ${detailOf(cause)}`, { cause });
   }
 }

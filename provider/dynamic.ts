@@ -33,7 +33,7 @@ export async function check(olds: DcrInputs, news: DcrInputs): Promise<pulumi.dy
     try {
       await pemThumbprint(inputs.signingKeyPem, inputs);
     } catch (e) {
-      failures.push({ property: "signingKeyPem", reason: isDcrError(e) ? e.message : "is not a usable private key" });
+      failures.push({ property: "signingKeyPem", reason: isDcrError(e) ? e.detail : "is not a usable private key" });
     }
   }
   const creating = Object.keys(olds ?? {}).filter((k) => k !== "__provider").length === 0;

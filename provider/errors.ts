@@ -39,19 +39,34 @@ export interface DcrErrorOptions {
   idpError?: string;
 }
 
-/** An error raised by pulumi-dcr. `code` says what went wrong; the message says what to do. */
+/**
+ * An error raised by pulumi-dcr. `code` says what went wrong; the message says what to do. The
+ * message starts with the code in brackets (`[ERR_RAT_INVALID] …`): Pulumi shows an operator
+ * only the message of an error a dynamic provider throws, so the code has to travel in it.
+ */
 export class DcrError extends Error {
   readonly code: DcrErrorCode;
   readonly status?: number;
   readonly idpError?: string;
 
   constructor(code: DcrErrorCode, message: string, options: DcrErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const text = `[${code}] ${message}`;
+    super(text, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
     if (options.idpError !== undefined) this.idpError = options.idpError;
   }
+
+  /** The message without its leading `[code]`, for composing it into another message. */
+  get detail(): string {
+    return this.message.startsWith(`[${this.code}] `) ? this.message.slice(this.code.length + 3) : this.message;
+  }
+}
+
+/** The text of any thrown value, without a DcrError's leading `[code]`. */
+export function detailOf(e: unknown): string {
+  return e instanceof DcrError ? e.detail : e instanceof Error ? e.message : String(e);
 }
 
 /** True when `e` is a DcrError, optionally with one of the given codes. */

@@ -4,7 +4,7 @@
  * It is deliberately a stub: each method requires this package's compiled implementation by
  * name from the project's node_modules at run time. So `__provider` stays tiny, identical for
  * every resource, holds no secret, and refresh/delete of old state run the INSTALLED code
- * rather than a copy frozen into state (DESIGN §5). Nothing here may capture module-level
+ * rather than a copy frozen into state. Nothing here may capture module-level
  * values other than plain strings.
  */
 import type * as pulumi from "@pulumi/pulumi";

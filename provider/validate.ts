@@ -1,7 +1,8 @@
 /**
  * check(): validate and normalise inputs with zod, one issue → one `{property, reason}`.
  * Values from stack config arrive as strings and are parsed here. Schemas are built inside
- * functions: a module-level zod schema breaks Pulumi's closure serialization (DESIGN §5).
+ * functions: Pulumi serializes the provider object into state with everything it captures, and
+ * a module-level zod schema (bound native functions) makes that serialization fail.
  */
 import { z } from "zod";
 import { KEY_ALGORITHMS } from "./crypto";
@@ -132,7 +133,7 @@ function buildSchema(allowInsecureHttp: boolean) {
 /**
  * The schema, built on first use and then reused: building it (and zod's JIT-compiled parser for
  * each new schema instance) cost ~5 ms per check(), i.e. ~1 s of provider CPU per `up` of 200
- * resources (bench/, docs/performance.md). Lazy, never at module load (DESIGN §5).
+ * resources (bench/, docs/performance.md). Lazy, never at module load (see the note at the top).
  */
 const cachedSchemas = new Map<boolean, ReturnType<typeof buildSchema>>();
 

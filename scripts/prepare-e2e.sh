@@ -2,7 +2,8 @@
 # Installs the built package the way a user's program gets it — a real directory in
 # node_modules, from the `npm pack` tarball — into .build/node_modules, so everything compiled
 # under .build (tests, the demo program, engine work dirs) requires "pulumi-dcr" from there. (A symlinked install would make Pulumi serialize our
-# provider by value instead of as require("pulumi-dcr/..."), see DESIGN §5.)
+# provider by value instead of as require("pulumi-dcr/..."): Pulumi copies a module it finds
+# through a symlink into state, and only requires one it finds as a real installed package.)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"

@@ -3,7 +3,7 @@
  * read, update (PUT read-modify-write or PATCH) and delete one client. Every response that
  * carries a new registration access token updates the caller's handle before anything else.
  */
-import { DcrError, isDcrError } from "../errors";
+import { DcrError, detailOf, isDcrError } from "../errors";
 import { describe, idpError, jsonObject, oauthError, send, type HttpAnswer, type HttpCall } from "./http";
 import { redactSecrets } from "./redact";
 import { RatRefused, withRenewal } from "./renewal";
@@ -21,7 +21,7 @@ type ManageOptions = RequestOptions & RenewalOptions;
 /** What to do when a new client is to be registered and no Initial Access Token was given. */
 export const IAT_MISSING =
   "an Initial Access Token is needed to register a new client: have an IdP admin mint one " +
-  "(e.g. POST /api/admin/dcr/initial-access-tokens), then `pulumi config set --secret dcr:initialAccessToken <token>` " +
+  "(in the IdP's admin console or admin API), then `pulumi config set --secret dcr:initialAccessToken <token>` " +
   "and run again; or take over an existing client with `adopt`, or set openRegistration if the IdP allows it";
 
 /**
@@ -54,7 +54,7 @@ export async function register(
       throw new DcrError(
         "ERR_IAT_INVALID",
         `${doing}: the IdP refused the Initial Access Token (${answer.status}); it may be wrong, expired or used up. ` +
-          "Have an IdP admin mint a fresh one (POST /api/admin/dcr/initial-access-tokens) and `pulumi config set --secret dcr:initialAccessToken <token>`",
+          "Have an IdP admin mint a fresh one (in the IdP's admin console or admin API) and `pulumi config set --secret dcr:initialAccessToken <token>`",
         { status: answer.status },
       );
     }
@@ -76,7 +76,7 @@ function registered(answer: HttpAnswer, call: HttpCall, doing: string): ClientRe
   try {
     body = jsonObject(answer, call);
   } catch (e) {
-    throw new DcrError("ERR_OUTCOME_UNKNOWN", `${(e as Error).message}; the client was probably registered. ${call.advice ?? ""}`, { cause: e, status: answer.status });
+    throw new DcrError("ERR_OUTCOME_UNKNOWN", `${detailOf(e)}; the client was probably registered. ${call.advice ?? ""}`, { cause: e, status: answer.status });
   }
   const clientId = body.client_id;
   if (typeof clientId !== "string" || clientId === "") {
@@ -102,7 +102,7 @@ function registered(answer: HttpAnswer, call: HttpCall, doing: string): ClientRe
     if (info.client_secret !== undefined) handle.clientSecret = info.client_secret;
     return recordOf(handle, info, doing);
   } catch (e) {
-    throw unmanageable(`its answer was refused: ${(e as Error).message}`, e);
+    throw unmanageable(`its answer was refused: ${detailOf(e)}`, e);
   }
 }
 
@@ -115,7 +115,7 @@ function adoptionAdvice(metadata: ClientMetadata): string {
   const by = names.length > 0 ? ` by ${names.join(" or ")}` : "";
   return (
     `look the client up in the IdP admin${by}; if it exists, have an admin issue a registration access token for it ` +
-    "(e.g. POST /api/admin/dcr/clients/{client_id}/tokens) and pass clientId and registrationAccessToken via the `adopt` input " +
+    "(in the IdP's admin console or admin API) and pass clientId and registrationAccessToken via the `adopt` input " +
     "instead of registering again"
   );
 }

@@ -24,7 +24,8 @@ function responseSchema() {
 /**
  * The schema, built on first use and then reused: building it (zod JIT-compiles a parser per
  * schema instance) cost ~0.45 ms per response, more than a loopback request (bench/, docs/performance.md).
- * Lazy, never at module load, so nothing zod-made exists when a closure is serialized (DESIGN §5).
+ * Lazy, never at module load, so nothing zod-made exists when Pulumi serializes the provider's
+ * closure into state (a zod schema holds bound native functions, which cannot be serialized).
  */
 let cachedSchema: ReturnType<typeof responseSchema> | undefined;
 

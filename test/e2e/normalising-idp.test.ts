@@ -61,7 +61,7 @@ test("normalising IdP: converges, warns once, finds real drift, names a refused 
     // A member the IdP does not know: refused, named, nothing lost (the RAT still works).
     stack.args = { bff: { ...base, metadata: { ...base.metadata as object, frobnicate: "yes" } } };
     const refused = await failure(stack.up());
-    assert.match(refused, /the IdP refused member "frobnicate"/);
+    assert.match(refused, /\[ERR_IDP_REJECTED\] .*the IdP refused member "frobnicate"/);
     assert.match(refused, /Unrecognized field/);
     stack.args = { bff: base };
     await stack.refresh();

@@ -1,5 +1,5 @@
 /**
- * Round trips with plain fetch against oidc-provider on loopback: what the real RFC 7591/7592 server does (DESIGN §4), measured.
+ * Round trips with plain fetch against oidc-provider on loopback: what the real RFC 7591/7592 server does, measured.
  */
 import test from "node:test";
 import assert from "node:assert/strict";

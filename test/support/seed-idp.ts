@@ -1,5 +1,5 @@
 /**
- * A seed-style IdP on 127.0.0.1: the IdP the DCR runbook (seed/dcr-runbook.md) talks to.
+ * A seed-style IdP on 127.0.0.1: the IdP the old container-start bootstrap helper talked to.
  *
  *   GET    /.well-known/openid-configuration          {issuer, registration_endpoint}
  *   POST   /api/oidc/register                         Bearer IAT; honours client_id and profile → 201

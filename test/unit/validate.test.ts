@@ -62,7 +62,7 @@ test("values unknown during preview pass unchecked", () => {
 test("a new client without IAT, adopt or openRegistration fails in check with an admin-action message", async () => {
   const { failures } = await check({} as DcrInputs, { registrationEndpoint: BASE.registrationEndpoint } as DcrInputs);
   assert.equal(failures?.[0]?.property, "initialAccessToken");
-  assert.match(failures?.[0]?.reason ?? "", /initial-access-tokens.*dcr:initialAccessToken/s);
+  assert.match(failures?.[0]?.reason ?? "", /admin console or admin API.*dcr:initialAccessToken/s);
   const existing = await check({ registrationEndpoint: BASE.registrationEndpoint } as DcrInputs, { registrationEndpoint: BASE.registrationEndpoint } as DcrInputs);
   assert.deepEqual(existing.failures, [], "removing the IAT after create is fine");
 });
