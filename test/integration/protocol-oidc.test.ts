@@ -115,10 +115,10 @@ test("oidc-provider: a wrong initial access token → ERR_IAT_INVALID after exac
   await withOidc(true, async (idp) => {
     const metadata = clientMetadata([await es256Key("k1")]);
     const wrong = "wrong-iat-value-0123456789";
-    await rejection(register(idp.registrationEndpoint, metadata, wrong, FAST), "ERR_IAT_INVALID", [/refused the Initial Access Token/, /initial-access-tokens/], [wrong, idp.initialAccessToken]);
+    await rejection(register(idp.registrationEndpoint, metadata, wrong, FAST), "ERR_IAT_INVALID", [/refused the Initial Access Token/, /admin console or admin API/], [wrong, idp.initialAccessToken]);
     assert.equal(idp.requests.count("POST", "/reg"), 1);
     idp.requests.reset();
-    await rejection(register(idp.registrationEndpoint, metadata, undefined, FAST), "ERR_IAT_MISSING", [/\/api\/admin\/dcr\/initial-access-tokens/, /pulumi config set --secret dcr:initialAccessToken/], []);
+    await rejection(register(idp.registrationEndpoint, metadata, undefined, FAST), "ERR_IAT_MISSING", [/admin console or admin API/, /pulumi config set --secret dcr:initialAccessToken/], []);
     assert.equal(idp.requests.count(), 0);
   });
 });
