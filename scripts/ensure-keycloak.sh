@@ -109,8 +109,9 @@ cleanup() {
 trap cleanup EXIT
 
 log "fetching Keycloak $version with Maven (first run only) ..."
-mvn -B -q dependency:copy "-Dartifact=org.keycloak:keycloak-quarkus-dist:$version:zip" "-DoutputDirectory=$tmp/zip" >&2 || {
-  log "Maven could not fetch org.keycloak:keycloak-quarkus-dist:$version:zip (see its output above; check its repository settings in ~/.m2/settings.xml)"
+mvn -B -q dependency:copy "-Dartifact=org.keycloak:keycloak-quarkus-dist:$version:zip" "-DoutputDirectory=$tmp/zip" >"$tmp/mvn.log" 2>&1 || {
+  cat "$tmp/mvn.log" >&2
+  log "Maven could not fetch org.keycloak:keycloak-quarkus-dist:$version:zip (its output is above; check its repository settings in ~/.m2/settings.xml)"
   exit 1
 }
 zip="$tmp/zip/keycloak-quarkus-dist-$version.zip"

@@ -119,6 +119,7 @@ export class RealmAdmin {
     check(await this.request({ method: "PUT", path: this.clientPath(clientId), json: changes }), [204], `updating client ${clientId}`);
   }
 
+  /** Deletes the client (admin API, 204). */
   async deleteClient(clientId: string): Promise<void> {
     check(await this.request({ method: "DELETE", path: this.clientPath(clientId) }), [204], `deleting client ${clientId}`);
   }
