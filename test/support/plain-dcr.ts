@@ -9,27 +9,36 @@ export interface Answer {
   headers: Headers;
 }
 
-/** One HTTP exchange; `token` goes into `Authorization: Bearer`, `body` is sent as JSON. */
-export async function call(url: string, init: { method?: string; token?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Answer> {
+/**
+ * One HTTP exchange; `token` goes into `Authorization: Bearer`, `body` is sent as JSON, `form`
+ * (instead of `body`) as application/x-www-form-urlencoded.
+ */
+export async function call(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown; form?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(url, {
-    method: init.method ?? "GET",
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: init.signal,
-  });
-  const text = await res.text();
-  let body: Json = {};
-  if (text !== "") {
-    try {
-      body = JSON.parse(text) as Json;
-    } catch {
-      body = { text };
-    }
+  let body: string | undefined;
+  if (init.form !== undefined) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(init.form).toString();
+  } else if (init.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(init.body);
   }
-  return { status: res.status, body, headers: res.headers };
+  const res = await fetch(url, { method: init.method ?? "GET", headers, body, signal: init.signal });
+  return { status: res.status, body: parseBody(await res.text()), headers: res.headers };
+}
+
+/** A response body as JSON: `{}` when empty, `{ text }` when it is not JSON. */
+export function parseBody(text: string): Json {
+  if (text === "") return {};
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return { text };
+  }
 }
 
 export interface TestKey {
@@ -40,11 +49,16 @@ export interface TestKey {
 }
 
 export async function es256Key(kid: string): Promise<TestKey> {
-  const { publicKey, privateKey } = await jose.generateKeyPair("ES256", { extractable: true });
+  return testKey("ES256", kid);
+}
+
+/** A fresh signing key pair for `alg` (RS256, PS256, ES256, EdDSA = Ed25519, …), its JWKs carrying `kid` and `alg`. */
+export async function testKey(alg: string, kid: string): Promise<TestKey> {
+  const { publicKey, privateKey } = await jose.generateKeyPair(alg, { extractable: true });
   return {
     kid,
-    publicJwk: { ...(await jose.exportJWK(publicKey)), kid, alg: "ES256", use: "sig" },
-    privateJwk: { ...(await jose.exportJWK(privateKey)), kid, alg: "ES256" },
+    publicJwk: { ...(await jose.exportJWK(publicKey)), kid, alg, use: "sig" },
+    privateJwk: { ...(await jose.exportJWK(privateKey)), kid, alg },
     privateKeyPem: await jose.exportPKCS8(privateKey),
   };
 }
