@@ -11,7 +11,7 @@ import { e2eRoot, packedModules } from "./engine";
 import { startFaultProxy, type FaultAction, type FaultProxy, type FaultRule } from "./fault-proxy";
 import { startOidcIdp, type OidcIdp } from "./oidc-idp";
 import type { Provider } from "./provider-roundtrip";
-import { leaks, privateMembers } from "./secrets";
+import { leaks, outputSecrets } from "./secrets";
 import { startSeedIdp, type SeedIdp, type SeedIdpOptions } from "./seed-idp";
 import type { DcrInputs, DcrOutputs } from "../../provider/types";
 
@@ -135,11 +135,7 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
           if (rat) values.push(rat);
         }
       }
-      for (const o of outs) {
-        if (!o) continue;
-        for (const v of [o.registrationAccessToken, o.privateKeyPem, o.clientSecret]) if (typeof v === "string") values.push(v);
-        values.push(...privateMembers(o.privateJwks as never));
-      }
+      for (const o of outs) values.push(...outputSecrets(o as Record<string, unknown> | undefined));
       return values;
     },
     async at(days, fn) {
