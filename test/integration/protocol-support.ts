@@ -139,10 +139,11 @@ export function reply(res: ServerResponse, status: number, body: unknown, conten
 
 /**
  * Waits until `count()` reaches `expected` (a fixture logs a request it is still delaying only
- * when it answers or the client goes away), then returns the count; gives up after 2 s.
+ * when it answers or the client goes away), then returns the count; gives up after 60 s (a guard
+ * against hanging, not a speed requirement).
  */
 export async function settledCount(count: () => number, expected: number): Promise<number> {
-  for (let waited = 0; count() < expected && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  for (let waited = 0; count() < expected && waited < 60_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
   return count();
 }
 
