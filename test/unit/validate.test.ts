@@ -45,6 +45,15 @@ test("config strings are parsed: numbers, booleans, lists, JSON objects, upper/l
   assert.deepEqual(inputs.adopt, { clientId: "bff-server", registrationAccessToken: "rat" });
 });
 
+test("redirectUris from config: space separated (DCR_REDIRECT_URIS), comma separated, or a JSON list", () => {
+  const want = ["https://a.example.com/cb", "https://b.example.com/cb"];
+  for (const given of ["https://a.example.com/cb https://b.example.com/cb", "https://a.example.com/cb,https://b.example.com/cb", JSON.stringify(want), " https://a.example.com/cb\nhttps://b.example.com/cb "]) {
+    const { inputs, failures } = validateInputs({ ...BASE, redirectUris: given });
+    assert.deepEqual(failures, [], given);
+    assert.deepEqual(inputs.redirectUris, want, given);
+  }
+});
+
 test("http is accepted on loopback; custom reverse-domain redirect schemes are accepted", () => {
   const { failures } = validateInputs({
     registrationEndpoint: "http://127.0.0.1:8080/reg",
