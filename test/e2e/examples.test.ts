@@ -62,14 +62,14 @@ test("examples/seed-idp against the seed-style IdP, everything from dcr: config"
       "dcr:rotateAfterDays": { value: "30" },
       "dcr:retireAfterDays": { value: "60" },
       "dcr:maxKeys": { value: "3" },
-      "dcr:redirectUris": { value: "https://bff.example.com/auth/callback" },
+      "dcr:redirectUris": { value: "https://bff.example.com/auth/callback https://bff.example.com/auth/alt" }, // DCR_REDIRECT_URIS: space separated
       "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
       "dcr:adminToken": { value: idp.adminToken, secret: true },
     }, (o) => {
       assert.equal(o.clientId, "bff-server");
       assert.equal(o.activeKid, "bff-sig-001");
       const rec = idp.getClient("bff-server") as Record<string, unknown>;
-      assert.deepEqual(rec.redirect_uris, ["https://bff.example.com/auth/callback"]);
+      assert.deepEqual(rec.redirect_uris, ["https://bff.example.com/auth/callback", "https://bff.example.com/auth/alt"]);
     });
   } finally {
     await idp.close();

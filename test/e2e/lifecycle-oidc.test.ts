@@ -1,13 +1,15 @@
 /**
  * DcrClient through the real Pulumi CLI against oidc-provider (RFC 7592, RAT rotation on):
- * create, authenticate, no-op runs, IAT removal, time-based rotation and retirement with
- * DCR_NOW, RAT rotation stored, secrets absent from state, destroy.
+ * create, authenticate, no-op runs, IAT removal, time-based rotation (GET + PUT, the default)
+ * and retirement with DCR_NOW, RAT rotation stored, secrets absent from state, `up --replace`,
+ * destroy.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startOidcIdp } from "../support/oidc-idp";
 import { createDcrStack, resourcesOfType } from "../support/dcr-stack";
-import { leaks, privateMembers } from "../support/secrets";
+import { dcrClients, exportWithSecrets } from "../support/engine-ops";
+import { leaks, outputSecrets } from "../support/secrets";
 
 const DAY = 86400_000;
 
@@ -55,7 +57,9 @@ test("oidc-provider lifecycle with the real engine", async () => {
     stack.setEnv("DCR_NOW", new Date(t0 + 31 * DAY).toISOString());
     const pv = await stack.preview();
     assert.equal(pv.changeSummary.update, 1, "preview shows an update when rotation is due");
+    idp.requests.reset();
     const rotated = await stack.up();
+    assert.deepEqual(idp.requests.entries.map((e) => e.method), ["GET", "PUT"], "the default update method: RFC 7592 read-modify-write (GET + PUT)");
     const o2 = await stack.outputsOf("bff");
     assert.notEqual(o2.activeKid, o1.activeKid);
     // The runbook's log line operators look for, and the planner's reason, in the engine's output.
@@ -83,19 +87,29 @@ test("oidc-provider lifecycle with the real engine", async () => {
 
     // 7. no secret in the exported state; __provider small and secret-free.
     const exported = await stack.exportText();
-    const secrets = [
-      o1.registrationAccessToken, o2.registrationAccessToken, o3.registrationAccessToken, idp.initialAccessToken,
-      o1.privateKeyPem, o3.privateKeyPem, ...privateMembers(o1.privateJwks as never, o3.privateJwks as never),
-    ];
+    const secrets = [idp.initialAccessToken, ...outputSecrets(o1), ...outputSecrets(o2), ...outputSecrets(o3)];
     assert.deepEqual(leaks(exported, secrets), [], "no secret value appears in the exported state");
     const [res] = resourcesOfType(exported);
     const provider = res?.outputs.__provider as string;
     assert.ok(provider.length < 4096, `__provider is ${provider.length} bytes`);
     assert.match(provider, /require\("pulumi-dcr\/dist\/provider\/dynamic\.js"\)/);
 
+    // DCR_FORCE_REPLACE: `pulumi up --replace <urn>` (a new registration needs the IAT again)
+    // registers a new client, then deletes the old one.
+    await stack.stack.setConfig("dcr:initialAccessToken", { value: idp.initialAccessToken, secret: true });
+    const urn = dcrClients((await exportWithSecrets(stack)).resources).get("bff")?.urn as string;
+    idp.requests.reset();
+    await stack.stack.up({ replace: [urn] });
+    const registration = idp.requests.entries.filter((e) => e.path.startsWith("/reg")); // discovery (GET) aside
+    assert.deepEqual(registration.map((e) => `${e.method} ${e.status}`), ["POST 201", "DELETE 204"], "registered anew, then the old client deleted");
+    const o4 = await stack.outputsOf("bff");
+    assert.notEqual(o4.clientId, clientId);
+    assert.equal(idp.getClient(clientId), undefined, "the replaced client is gone");
+    assert.ok(idp.getClient(o4.clientId as string), "the new client exists");
+
     // 6 (part). destroy deletes the client at the IdP.
     await stack.destroy();
-    assert.equal(idp.getClient(clientId), undefined, "the client is deleted at the IdP");
+    assert.equal(idp.getClient(o4.clientId as string), undefined, "the client is deleted at the IdP");
   } finally {
     await stack.dispose();
     await idp.close();

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { startSeedIdp } from "../support/seed-idp";
 import { createDcrStack } from "../support/dcr-stack";
-import { leaks, privateMembers } from "../support/secrets";
+import { leaks, outputSecrets } from "../support/secrets";
 
 test("explicit secret inputs never appear in clear in the exported state", async () => {
   const idp = await startSeedIdp();
@@ -29,7 +29,7 @@ test("explicit secret inputs never appear in clear in the exported state", async
     assert.equal(o.activeKid, "bff-sig-001", "the brought key is the active key");
     assert.equal(o.privateKeyPem, pem.replace(/\r\n/g, "\n"), "and it is the key we gave");
     const exported = await stack.exportText();
-    const secrets = [idp.initialAccessToken, idp.adminToken, pem, o.registrationAccessToken, ...privateMembers(o.privateJwks as never)];
+    const secrets = [idp.initialAccessToken, idp.adminToken, pem, ...outputSecrets(o)];
     assert.deepEqual(leaks(exported, secrets), []);
     await stack.preview({ expectNoChanges: true });
     await stack.destroy();

@@ -1,6 +1,6 @@
 /**
  * DcrClient against the seed-style IdP through the real engine: PATCH dialect, desired client_id
- * and profile, rotation policy from stack config, admin RAT renewal after the RAT was revoked,
+ * and profile, rotation policy from stack config, admin RAT renewal after the RAT was refused (401, then 403),
  * adoption of a client registered by the old bootstrap helper, destroy.
  */
 import { test } from "node:test";
@@ -54,10 +54,15 @@ test("seed IdP: PATCH, config policy, admin renewal, destroy", async () => {
     assert.deepEqual(kidsAtIdp, [o2.activeKid, "bff-sig-001"]);
     await stack.preview({ expectNoChanges: true });
 
-    // Retirement after 20 days (from config): 22 days → bff-sig-001 is dropped.
+    // Retirement after 20 days (from config): 22 days → bff-sig-001 is dropped. This time the IdP
+    // refuses the RAT with 403: renewed and retried just the same.
+    idp.failNext({ status: 403, method: "PATCH" });
+    idp.requests.reset();
     stack.setEnv("DCR_NOW", new Date(Date.now() + 22 * DAY).toISOString());
     await stack.up();
+    assert.deepEqual(idp.requests.entries.map((e) => `${e.method} ${e.status}`), ["PATCH 403", "POST 201", "PATCH 200"], "PATCH 403, renew, PATCH again");
     const o3 = await stack.outputsOf("bff");
+    assert.equal(o3.registrationAccessToken, idp.currentRat("bff-server"), "the RAT renewed after the 403 is in state");
     assert.ok(!(o3.keys as { kid: string }[]).some((k) => k.kid === "bff-sig-001"));
 
     await stack.destroy();

@@ -38,11 +38,12 @@ test("429 with Retry-After is honoured (capped by maxRetryAfterMs), then the rea
     assert.match(messages.join("\n"), /429 slow_down.*retrying in 1000 ms \(attempt 2 of 4\)/);
 
     idp.requests.reset();
+    messages.length = 0;
     idp.failNext({ status: 429, method: "PATCH", retryAfter: new Date(Date.now() + 3_600_000).toUTCString() });
     started = performance.now();
-    await updateClient(handle, { client_name: "later" }, "PATCH", { ...FAST, maxRetryAfterMs: 200 });
-    const waited = performance.now() - started;
-    assert.ok(waited >= 190 && waited < 2_000, `an HTTP-date an hour away is capped to 200 ms (waited ${waited})`);
+    await updateClient(handle, { client_name: "later" }, "PATCH", { ...FAST, maxRetryAfterMs: 200, log: (m) => messages.push(m) });
+    assert.ok(performance.now() - started >= 190, "waited the capped Retry-After");
+    assert.match(messages.join("\n"), /429 slow_down.*retrying in 200 ms \(attempt 2 of 4\)/, "an HTTP-date an hour away is capped to 200 ms");
     assert.deepEqual(log(idp), ["PATCH 429", "PATCH 200"]);
   });
 });
@@ -104,7 +105,6 @@ test("POST 503 / 429 → ERR_OUTCOME_UNKNOWN with exactly one POST and adoption 
 test("a slow IdP: each attempt times out → ERR_IDP_UNAVAILABLE naming the URL (no query) and the timeout, attempts bounded", async () => {
   await withClient(async (idp, handle, secrets) => {
     idp.setDelay(10_000);
-    const started = performance.now();
     const e = await rejection(
       readClient(handle, { ...FAST, timeoutMs: 100, retries: 2 }),
       "ERR_IDP_UNAVAILABLE",
@@ -112,7 +112,6 @@ test("a slow IdP: each attempt times out → ERR_IDP_UNAVAILABLE naming the URL 
       secrets,
     );
     assert.ok(!e.message.includes("?"));
-    assert.ok(performance.now() - started < 5_000, "three 100 ms attempts, not the server's 10 s delay");
     assert.equal(await settledCount(() => idp.requests.count("GET"), 3), 3);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(idp.requests.count("GET"), 3, "no fourth attempt");

@@ -123,7 +123,7 @@ test("seed: a revoked RAT with adminToken → renewed once through the admin API
   });
 });
 
-test("seed: a revoked RAT without adminToken → ERR_RAT_INVALID naming both causes and the remedies; a refused admin token → ERR_RAT_INVALID", async () => {
+test("seed: a revoked RAT (401, or 403) without adminToken → ERR_RAT_INVALID naming both causes and the remedies; a refused admin token → ERR_RAT_INVALID", async () => {
   await withSeed({}, async (idp) => {
     const handle = await registered(idp);
     const secrets = [idp.initialAccessToken, idp.adminToken, ...handleSecrets(handle)];
@@ -136,6 +136,12 @@ test("seed: a revoked RAT without adminToken → ERR_RAT_INVALID naming both cau
     );
     assert.equal(e.status, 401);
     assert.deepEqual(log(idp), ["PATCH 401"]);
+
+    idp.requests.reset();
+    idp.failNext({ status: 403, method: "GET" });
+    const forbidden = await rejection(readClient(handle, FAST), "ERR_RAT_INVALID", [/403/, /client was deleted at the IdP/, /revoked or expired/, /dcr:adminToken/, /Nothing was re-registered/], secrets);
+    assert.equal(forbidden.status, 403, "a 403 is a refused token too");
+    assert.deepEqual(log(idp), ["GET 403"]);
 
     idp.requests.reset();
     const wrongAdmin = "not-the-admin-token-0123456789";

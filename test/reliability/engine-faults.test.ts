@@ -11,17 +11,17 @@ import { startOidcIdp } from "../support/oidc-idp";
 import { startSeedIdp } from "../support/seed-idp";
 import { createDcrStack } from "../support/dcr-stack";
 import { dcrClients, exportWithSecrets, failure, stateDelete } from "../support/engine-ops";
-import { leaks } from "../support/secrets";
+import { leaks, outputSecrets } from "../support/secrets";
 
 const DAY = 86_400_000;
 const in31Days = () => new Date(Date.now() + 31 * DAY).toISOString();
 
 interface ClientState { clientId: string; registrationAccessToken: string; keys: { kid: string }[]; usedKids: string[]; activeKid: string }
 
-async function stateOf(stack: Parameters<typeof exportWithSecrets>[0], name = "bff"): Promise<{ urn: string; o: ClientState }> {
+async function stateOf(stack: Parameters<typeof exportWithSecrets>[0], name = "bff"): Promise<{ urn: string; o: ClientState; secrets: string[] }> {
   const r = dcrClients((await exportWithSecrets(stack)).resources).get(name);
   assert.ok(r, `${name} is in state`);
-  return { urn: r.urn, o: r.outputs as unknown as ClientState };
+  return { urn: r.urn, o: r.outputs as unknown as ClientState, secrets: outputSecrets(r.outputs) };
 }
 
 test("(a) engine, oidc-provider: PUT applied with RAT rotation, answer lost → up stops saying what happened, again next time; the documented fix converges", async () => {
@@ -69,7 +69,7 @@ test("(a) engine, oidc-provider: PUT applied with RAT rotation, answer lost → 
     const auth = await idp.clientCredentials(fresh.o.clientId, { privateKeyPem: (await stack.outputsOf("bff")).privateKeyPem as string, kid: fresh.o.activeKid, alg: "ES256" });
     assert.equal(auth.status, 200, "the new client's key signs in");
     await stack.preview({ expectNoChanges: true });
-    const secrets = [idp.initialAccessToken, before.o.registrationAccessToken, fresh.o.registrationAccessToken];
+    const secrets = [idp.initialAccessToken, ...before.secrets, ...kept.secrets, ...fresh.secrets];
     assert.deepEqual(leaks(outputs.join("\n") + (await stack.exportText()), secrets), []);
     await stack.destroy();
   } finally {
@@ -150,7 +150,7 @@ test("(c) engine: RAT renewed, then the update kept failing → the failed up re
     await stack.up();
     assert.equal(proxy.count("POST", "/api/admin/dcr/clients/"), 0, "no renewal needed: state had the live RAT");
     await stack.preview({ expectNoChanges: true });
-    assert.deepEqual(leaks(out, [kept.o.registrationAccessToken, before.o.registrationAccessToken, idp.adminToken]), []);
+    assert.deepEqual(leaks(out + (await stack.exportText()), [idp.initialAccessToken, idp.adminToken, ...before.secrets, ...kept.secrets]), []);
     await stack.destroy();
   } finally {
     await stack.dispose();

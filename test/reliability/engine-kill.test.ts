@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import { startSeedIdp, type SeedIdp } from "../support/seed-idp";
 import { createDcrStack, type DcrStack } from "../support/dcr-stack";
 import { clearPendingOperations, dcrClients, exportWithSecrets, failure, isCli, isProviderHost, killStackProcesses, restoreCheckpointBackup, stackProcesses, waitFor } from "../support/engine-ops";
-import { leaks } from "../support/secrets";
+import { leaks, outputSecrets } from "../support/secrets";
 import type { DcrClientArgs } from "../../provider/args";
 
 const N = 20;
@@ -30,12 +30,15 @@ function argsFor(idp: SeedIdp, extra: (name: string) => Partial<DcrClientArgs> =
   } as DcrClientArgs]));
 }
 
-/** Every client in state: its RAT is the IdP's live one, and the IdP holds exactly its recorded keys. */
-async function assertConverged(stack: DcrStack, idp: SeedIdp, where: string, checkpointLost = false): Promise<void> {
+/**
+ * Every client in state: its RAT is the IdP's live one, and the IdP holds exactly its recorded
+ * keys. Returns the secret values state holds (for the leak checks at the end).
+ */
+async function assertConverged(stack: DcrStack, idp: SeedIdp, where: string, checkpointLost = false): Promise<string[]> {
   const { resources, pending } = await exportWithSecrets(stack);
   const clients = dcrClients(resources);
   assert.equal(clients.size, N, `${where}: ${N} clients in state`);
-  assert.equal(idp.clientIds().length, N, `${where}: exactly ${N} clients at the IdP (nothing duplicated)`);
+  assert.equal(idp.clientIds().length, N, `${where}: all ${N} clients registered at the IdP`);
   assert.deepEqual(pending, [], `${where}: no pending operations left`);
   for (const [name, r] of clients) {
     const o = r.outputs as { clientId: string; registrationAccessToken: string; keys: { kid: string }[]; activeKid: string };
@@ -46,6 +49,14 @@ async function assertConverged(stack: DcrStack, idp: SeedIdp, where: string, che
     if (checkpointLost) for (const kid of recorded) assert.ok(atIdp.includes(kid), `${where}: ${name}: recorded key ${kid} is at the IdP`);
     else assert.deepEqual(atIdp, recorded, `${where}: ${name}: the IdP holds exactly the recorded keys`);
   }
+  return [...clients.values()].flatMap((r) => outputSecrets(r.outputs));
+}
+
+/** Registration attempts the IdP processed since `mark` (an index into its log), by client_id: their statuses. */
+function registrationsSince(idp: SeedIdp, mark: number): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of idp.registrations.slice(mark)) out.set(String(r.clientId), [...(out.get(String(r.clientId)) ?? []), r.status]);
+  return out;
 }
 
 /** Starts `up`, kills this stack's processes matching `victim` once `ready` holds; returns the failed up's output. */
@@ -76,14 +87,22 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     outputs.push(a1);
     assert.match(a1, /error reading from server: (EOF|connection reset by peer)|transport is closing|Unavailable/i, "the interrupted creates failed");
     idp.setDelay(0);
+    for (const [id, statuses] of registrationsSince(idp, 0)) assert.deepEqual(statuses, [201], `${id}: one POST in the killed up (no blind retry)`);
     const registered = new Set(idp.clientIds());
+    const mark = idp.registrations.length;
     const a2 = await failure(stack.up());
     outputs.push(a2);
     const { resources } = await exportWithSecrets(stack);
     const inState = new Set([...dcrClients(resources).keys()].map((n) => `bff-${n}`));
     const orphans = [...registered].filter((id) => !inState.has(id));
     assert.ok(orphans.length >= 1, "the kill left clients registered whose answer was lost");
-    assert.ok(idp.clientIds().length <= N, "no client registered twice (desired client_ids: the IdP answers 409)");
+    // The next up POSTs each client not in state once: an orphan's POST is refused (409), nothing is registered twice.
+    const next = registrationsSince(idp, mark);
+    for (const [id, statuses] of next) {
+      if (registered.has(id)) assert.ok(orphans.includes(id), `${id}: a client already in state is not registered again`);
+      assert.deepEqual(statuses, [registered.has(id) ? 409 : 201], `${id}: one POST in the next up, ${registered.has(id) ? "refused as a duplicate" : "registered"}`);
+    }
+    assert.ok(orphans.some((id) => next.has(id)), "an orphan's registration was tried again and refused");
     assert.match(a2, /client_id already registered/);
     assert.match(a2, /adopt/);
     // What the error says to do: mint a RAT for each orphan, pass it via `adopt`.
@@ -99,7 +118,7 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     const posts = idp.requests.entries.filter((e) => e.method === "POST" && e.path === "/api/oidc/register");
     assert.equal(posts.length, N - before, "the orphans were adopted; only clients never registered were registered");
     assert.ok(posts.every((e) => e.status === 201), "no registration was refused as a duplicate");
-    await assertConverged(stack, idp, "after the create kill");
+    const seen = await assertConverged(stack, idp, "after the create kill");
     await stack.preview({ expectNoChanges: true });
 
     // ---- B. kill the provider host while rotating (PATCH applied, new RAT lost with the answer) --
@@ -114,7 +133,7 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     assert.ok(idp.requests.count("POST", "/api/admin/dcr/clients/") >= 1, "the lost RATs were renewed through the admin API");
     assert.ok(idp.requests.count("POST", "/api/admin/dcr/clients/") <= inFlight, "only clients whose answer was lost needed renewal");
     assert.equal(idp.requests.count("POST", "/api/oidc/register"), 0, "nothing re-registered");
-    await assertConverged(stack, idp, "after the rotation kill");
+    seen.push(...(await assertConverged(stack, idp, "after the rotation kill")));
     await stack.preview({ expectNoChanges: true });
 
     // ---- C. kill the CLI itself while rotating: lock + pending operations ------------------------
@@ -137,13 +156,12 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     outputs.push(c.stdout + c.stderr);
     // With the checkpoint's last write lost, a key published in that step is unknown to state: it
     // stays at the IdP as a foreign key (docs/reliability.md, guarantees not given).
-    await assertConverged(stack, idp, "after the CLI kill", truncated);
+    seen.push(...(await assertConverged(stack, idp, "after the CLI kill", truncated)));
     await stack.preview({ expectNoChanges: true });
 
     // ---- secrets: nothing in exported state or in any engine output ------------------------------
-    const { resources: finalState } = await exportWithSecrets(stack);
-    const secrets: unknown[] = [idp.initialAccessToken, idp.adminToken, ...adoptions.values()];
-    for (const r of dcrClients(finalState).values()) secrets.push(r.outputs.registrationAccessToken, r.outputs.privateKeyPem);
+    // Every RAT, PEM and private JWK member state held after each phase, and the live RATs.
+    const secrets: unknown[] = [idp.initialAccessToken, idp.adminToken, ...adoptions.values(), ...seen];
     for (const id of idp.clientIds()) secrets.push(idp.currentRat(id));
     assert.deepEqual(leaks(await stack.exportText(), secrets), [], "no secret in exported state");
     assert.deepEqual(leaks(outputs.join("\n"), secrets), [], "no secret in engine output");

@@ -20,7 +20,7 @@ async function upstream() {
 
 async function attempt(url: string, init: RequestInit = {}): Promise<{ status?: number; text?: string; error?: string }> {
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(3000) });
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }); // a guard against a hang, not a speed requirement
     return { status: res.status, text: await res.text() };
   } catch (e) {
     return { error: String((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message) };

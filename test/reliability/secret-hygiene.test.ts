@@ -2,7 +2,7 @@
  * Secret hygiene through the real engine with verbose logging on (`-v=9 --logflow
  * --logtostderr`, the engine's, plugins' and the program's logs in one stream): a lifecycle with
  * admin RAT renewal, a RAT rotated by the IdP, a failed update whose error body echoes the RAT,
- * and Pushgateway metrics. Every real token and key value is then searched for in the exported
+ * and Pushgateway metrics, for one client of each key algorithm (RS256, PS256, ES256, EdDSA). Every real token and key value is then searched for in the exported
  * state, the engine's output and logs, and the Pushgateway payloads: zero hits — except in the
  * Pulumi Node SDK's own debug lines that dump RPC responses (documented in docs/reliability.md).
  */
@@ -13,7 +13,8 @@ import { startFaultProxy } from "../support/fault-proxy";
 import { startLoggedServer } from "../support/request-log";
 import { createDcrStack } from "../support/dcr-stack";
 import { dcrClients, exportWithSecrets, logged, type Logged } from "../support/engine-ops";
-import { leaks, privateMembers } from "../support/secrets";
+import { leaks, outputSecrets } from "../support/secrets";
+import { KEY_ALGORITHMS } from "../../provider/crypto";
 
 const DAY = 86_400_000;
 
@@ -38,10 +39,8 @@ test("no token or key value in state, engine output, verbose engine logs or Push
     });
   });
   const base = { registrationEndpoint: proxy.url(idp.registrationEndpoint), updateMethod: "PATCH" as const, pushgatewayUrl: `http://127.0.0.1:${gateway.port}` };
-  const stack = await createDcrStack({
-    rsa: { ...base, keyAlgorithm: "RS256", clientName: "rsa" },
-    ec: { ...base, keyAlgorithm: "ES256", clientName: "ec" },
-  }, {
+  // One client per key algorithm: every kind of private key PEM and JWK is searched for.
+  const stack = await createDcrStack(Object.fromEntries(KEY_ALGORITHMS.map((alg) => [alg.toLowerCase(), { ...base, keyAlgorithm: alg, clientName: alg }])), {
     config: {
       "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
       "dcr:adminToken": { value: idp.adminToken, secret: true },
@@ -50,9 +49,11 @@ test("no token or key value in state, engine output, verbose engine logs or Push
   const runs: Logged[] = [];
   const secrets: unknown[] = [idp.initialAccessToken, idp.adminToken];
   const collect = async (): Promise<void> => {
-    for (const r of dcrClients((await exportWithSecrets(stack)).resources).values()) {
-      const o = r.outputs as { registrationAccessToken: string; privateKeyPem: string; privateJwks: { keys: Record<string, unknown>[] } };
-      secrets.push(o.registrationAccessToken, o.privateKeyPem, ...privateMembers(o.privateJwks));
+    const clients = dcrClients((await exportWithSecrets(stack)).resources);
+    assert.deepEqual([...clients.keys()].sort(), KEY_ALGORITHMS.map((a) => a.toLowerCase()).sort(), "a client of every algorithm is in state");
+    for (const r of clients.values()) {
+      assert.match(String(r.outputs.privateKeyPem), /BEGIN PRIVATE KEY/);
+      secrets.push(...outputSecrets(r.outputs));
     }
     for (const id of idp.clientIds()) secrets.push(idp.currentRat(id));
   };

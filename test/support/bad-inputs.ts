@@ -3,6 +3,8 @@
  * naming `property`, before any request reaches the IdP. Used by the unit test of check()
  * and by the engine-level test that counts IdP requests.
  */
+import { generateKeyPairSync } from "node:crypto";
+
 export interface BadInput {
   name: string;
   /** Inputs merged over a valid base ({ registrationEndpoint, initialAccessToken }). */
@@ -17,6 +19,26 @@ const PUBLIC_PEM = `-----BEGIN PUBLIC KEY-----
 MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEgVI8W/Fq/hDcoZktTRLAWGkaw+uE
 /esW7ZGXZbU+v/xQHKgi3/ZiQcVUiY5MnAhztnXP5mAITPbnrph8kTF2gA==
 -----END PUBLIC KEY-----`;
+
+/** A fresh private key PEM (PKCS#8) of one key type, as a user would bring it. */
+function privatePem(type: "rsa2048" | "rsa1024" | "p256" | "ed25519"): string {
+  const pair =
+    type === "p256" ? generateKeyPairSync("ec", { namedCurve: "P-256" })
+    : type === "ed25519" ? generateKeyPairSync("ed25519")
+    : generateKeyPairSync("rsa", { modulusLength: type === "rsa2048" ? 2048 : 1024 });
+  return pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+}
+
+/**
+ * Real private keys of each algorithm's key type, refused for the algorithm given with them:
+ * the secret must not appear in any message even when the input is wrong.
+ */
+const MISFIT_KEYS: BadInput[] = [
+  { name: "an RS256 key (RSA 2048) with keyAlgorithm ES256", inputs: { signingKeyPem: privatePem("rsa2048"), keyAlgorithm: "ES256" }, property: "signingKeyPem", reason: /RSA 2048-bit key, but keyAlgorithm ES256/ },
+  { name: "a PS256 key of 1024 bits", inputs: { signingKeyPem: privatePem("rsa1024"), keyAlgorithm: "PS256" }, property: "signingKeyPem", reason: /RSA 1024-bit key.*at least 2048 bits/ },
+  { name: "an ES256 key (P-256) with keyAlgorithm EdDSA", inputs: { signingKeyPem: privatePem("p256"), keyAlgorithm: "EdDSA" }, property: "signingKeyPem", reason: /needs an Ed25519 key/ },
+  { name: "an EdDSA key (Ed25519) with keyAlgorithm RS256", inputs: { signingKeyPem: privatePem("ed25519"), keyAlgorithm: "RS256" }, property: "signingKeyPem", reason: /ed25519 key, but keyAlgorithm RS256/ },
+];
 
 export const BAD_INPUTS: BadInput[] = [
   { name: "endpoint not a URL", inputs: { registrationEndpoint: "not a url" }, property: "registrationEndpoint", reason: /absolute URL/ },
@@ -49,6 +71,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: "PEM that is not a key", inputs: { signingKeyPem: "-----BEGIN PRIVATE KEY-----\nnot base64!!\n-----END PRIVATE KEY-----" }, property: "signingKeyPem", reason: /signingKeyPem|private key/ },
   { name: "public PEM where a private key is needed", inputs: { signingKeyPem: PUBLIC_PEM, keyAlgorithm: "ES256" }, property: "signingKeyPem", reason: /private/ },
   { name: "not a PEM at all", inputs: { signingKeyPem: "hello" }, property: "signingKeyPem", reason: /PEM/ },
+  ...MISFIT_KEYS,
   { name: "adopt missing its RAT", inputs: { adopt: { clientId: "bff-server" } }, property: "adopt.registrationAccessToken", reason: /string/ },
   { name: "adopt with an http URI", inputs: { adopt: { clientId: "c", registrationAccessToken: "t", registrationClientUri: "http://idp.example.com/reg/c" } }, property: "adopt.registrationClientUri", reason: /https/ },
   { name: "empty clientId", inputs: { clientId: "" }, property: "clientId", reason: /empty/ },

@@ -11,7 +11,7 @@ import { e2eRoot, packedModules } from "./engine";
 import { startFaultProxy, type FaultAction, type FaultProxy, type FaultRule } from "./fault-proxy";
 import { startOidcIdp, type OidcIdp } from "./oidc-idp";
 import type { Provider } from "./provider-roundtrip";
-import { leaks, privateMembers } from "./secrets";
+import { leaks, outputSecrets } from "./secrets";
 import { startSeedIdp, type SeedIdp, type SeedIdpOptions } from "./seed-idp";
 import type { DcrInputs, DcrOutputs } from "../../provider/types";
 
@@ -46,7 +46,7 @@ export interface FaultEnv {
   createClean(): Promise<{ id: string; outs: DcrOutputs }>;
   /** Kids the IdP holds for `id`. */
   kidsAtIdp(id: string): string[];
-  /** Clients registered at the IdP (seed: listed; oidc: 201 answers seen by the proxy). */
+  /** Clients registered at the IdP, listed from its storage. */
   clientCount(): number;
   /** True when the state's RAT is accepted right now (one GET through the proxy: check counts first). */
   ratWorks(outs: DcrOutputs): Promise<boolean>;
@@ -117,10 +117,7 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
       return { id: created.id, outs };
     },
     kidsAtIdp,
-    clientCount() {
-      if (seed) return seed.clientIds().length;
-      return proxy.requests.filter((e) => e.method === "POST" && e.upstreamStatus === 201).length + registeredBefore;
-    },
+    clientCount: () => idp.clientIds().length,
     async ratWorks(outs) {
       const res = await fetch(outs.registrationClientUri, { headers: { authorization: `Bearer ${outs.registrationAccessToken}` } });
       await res.body?.cancel();
@@ -135,11 +132,7 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
           if (rat) values.push(rat);
         }
       }
-      for (const o of outs) {
-        if (!o) continue;
-        for (const v of [o.registrationAccessToken, o.privateKeyPem, o.clientSecret]) if (typeof v === "string") values.push(v);
-        values.push(...privateMembers(o.privateJwks as never));
-      }
+      for (const o of outs) values.push(...outputSecrets(o as Record<string, unknown> | undefined));
       return values;
     },
     async at(days, fn) {
@@ -155,13 +148,6 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
       await proxy.close();
       await idp.close();
     },
-  };
-  // oidc-provider cannot list clients: count the ones registered before a proxy reset.
-  let registeredBefore = 0;
-  const reset = proxy.reset;
-  proxy.reset = () => {
-    registeredBefore += proxy.requests.filter((e) => e.method === "POST" && e.upstreamStatus === 201).length;
-    reset();
   };
   return env;
 }
@@ -211,7 +197,37 @@ export function assertNoLeak(text: string, secrets: readonly unknown[], where: s
 }
 
 /**
+ * Awaits `p`, which must reject, and asserts that no secret known to `env` (nor of `outs`)
+ * appears in what it threw; returns what it threw.
+ */
+export async function thrownClean(env: FaultEnv, p: Promise<unknown>, where: string, ...outs: (Partial<DcrOutputs> | undefined)[]): Promise<Thrown> {
+  const t = await thrown(p);
+  assertNoLeak(t.text, env.secrets(...outs), where);
+  return t;
+}
+
+/**
+ * The partial state a failed update hands the engine: the error must carry the client's id and
+ * the outputs to keep (without them the engine keeps the old outputs, and a RAT or key the IdP
+ * accepted would be lost).
+ */
+export function partialState(t: Thrown, id: string, where: string): DcrOutputs {
+  assert.equal(t.error.id, id, `${where}: the error carries the client's id (partial state)`);
+  const kept = t.error.properties;
+  assert.ok(kept !== undefined && typeof kept === "object", `${where}: the error carries partial state`);
+  return kept as unknown as DcrOutputs;
+}
+
+/** Asserts every fault rule added since the last `clearRules` was used: the fault really happened. */
+export function assertFired(env: FaultEnv, where: string): void {
+  assert.equal(env.proxy.pendingRules(), 0, `${where}: the fault rule was used`);
+  assert.ok(env.proxy.faults() >= 1, `${where}: a request met the fault`);
+}
+
+/**
  * The state invariants after any fault:
+ *  - the IdP holds exactly one client (every fault test registers one): no duplicate client,
+ *    counted in the IdP's storage;
  *  - the state's RAT is accepted by the IdP (no RAT lost);
  *  - every key recorded in state is held by the IdP (no key recorded that the IdP never
  *    accepted), the active one included with its private half recorded;
@@ -219,6 +235,8 @@ export function assertNoLeak(text: string, secrets: readonly unknown[], where: s
  *    publication was never confirmed (then it is never reused and is removed by the next update).
  */
 export async function assertConsistent(env: FaultEnv, id: string, outs: DcrOutputs, where: string): Promise<void> {
+  assert.equal(env.clientCount(), 1, `${where}: the IdP holds one client: no duplicate`);
+  assert.ok(env.idp.clientIds().includes(id), `${where}: the client in state exists at the IdP`);
   assert.ok(await env.ratWorks(outs), `${where}: the RAT in state is accepted by the IdP`);
   const atIdp = env.kidsAtIdp(id);
   const recorded = outs.keys.map((k) => k.kid);

@@ -33,6 +33,13 @@ export interface OidcIdp {
   ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** out-of-band access to the stored client record (the raw metadata oidc-provider keeps), for drift tests */
   getClient(clientId: string): Record<string, unknown> | undefined;
+  /** Every registered client's id, from the IdP's storage (oidc-provider has no API to list clients). */
+  clientIds(): string[];
+  /**
+   * A new registration access token for the client, issued the way oidc-provider issues one at
+   * registration (what an IdP admin does with the provider's own API; there is no HTTP endpoint).
+   */
+  issueRegistrationAccessToken(clientId: string): Promise<string>;
   mutateClient(clientId: string, mutate: (record: Record<string, unknown>) => void): void;
   deleteClient(clientId: string): void;
   close(): Promise<void>;
@@ -137,6 +144,7 @@ function adapterClass(store: AdapterStore) {
 interface OidcProvider {
   callback(): http.RequestListener;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  RegistrationAccessToken: new (init: { clientId: string }) => { save(): Promise<string> };
 }
 type OidcProviderClass = new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
 
@@ -156,8 +164,8 @@ async function readJson(res: Response): Promise<Record<string, unknown>> {
   }
 }
 
-/** A configured oidc-provider's Node request handler. */
-async function providerCallback(issuer: string, initialAccessToken: string, store: AdapterStore, options: OidcIdpOptions): Promise<http.RequestListener> {
+/** A configured oidc-provider. */
+async function configuredProvider(issuer: string, initialAccessToken: string, store: AdapterStore, options: OidcIdpOptions): Promise<OidcProvider> {
   const Provider = loadProvider();
   // Own signing keys and cookie keys keep oidc-provider's "development-only" warnings quiet.
   const { privateKey } = await jose.generateKeyPair("RS256", { extractable: true });
@@ -184,13 +192,13 @@ async function providerCallback(issuer: string, initialAccessToken: string, stor
     }),
     ttl: { ClientCredentials: 600 },
   });
-  return provider.callback();
+  return provider;
 }
 
 export async function startOidcIdp(options: OidcIdpOptions = {}): Promise<OidcIdp> {
   const store = new AdapterStore();
   // The issuer needs the port, the provider needs the issuer: listen first, attach the provider after.
-  const app: { handler?: http.RequestListener } = {};
+  const app: { handler?: http.RequestListener; provider?: OidcProvider } = {};
   const { port, requests, close } = await startLoggedServer((req, res) => {
     if (app.handler) {
       app.handler(req, res);
@@ -203,7 +211,8 @@ export async function startOidcIdp(options: OidcIdpOptions = {}): Promise<OidcId
   const issuer = `http://127.0.0.1:${port}`;
   const initialAccessToken = randomBytes(32).toString("base64url");
   try {
-    app.handler = await providerCallback(issuer, initialAccessToken, store, options);
+    app.provider = await configuredProvider(issuer, initialAccessToken, store, options);
+    app.handler = app.provider.callback();
   } catch (err) {
     await close();
     throw err;
@@ -247,6 +256,16 @@ export async function startOidcIdp(options: OidcIdpOptions = {}): Promise<OidcId
     getClient(clientId) {
       const payload = store.get("Client", clientId);
       return payload === undefined ? undefined : structuredClone(payload);
+    },
+
+    clientIds() {
+      return [...store.entries("Client")].map(([id]) => id);
+    },
+
+    async issueRegistrationAccessToken(clientId) {
+      if (store.get("Client", clientId) === undefined) throw new Error(`issueRegistrationAccessToken: no client ${clientId}`);
+      const Token = (app.provider as OidcProvider).RegistrationAccessToken;
+      return new Token({ clientId }).save();
     },
 
     mutateClient(clientId, mutate) {

@@ -52,16 +52,26 @@ export interface FailRule {
   contentType?: string;
 }
 
+/** One POST to the registration endpoint that reached the IdP: the client_id asked for, and the answer. */
+export interface RegistrationAttempt {
+  clientId?: string;
+  status: number;
+}
+
 export interface SeedIdp {
   baseUrl: string;
   registrationEndpoint: string;
   initialAccessToken: string;
   adminToken: string;
   requests: RequestLog;
+  /** Every registration the IdP processed, in order (injected failures are not processed). */
+  registrations: readonly RegistrationAttempt[];
   /** The next matching request(s) get this status (+ Retry-After, body) instead of being processed. */
   failNext(rule: FailRule): void;
   /** Delays every response by `ms` (0 = off). The request takes effect first; only the answer is late. */
   setDelay(ms: number): void;
+  /** Answers still held back by the delay (close() ends them). */
+  pendingDelays(): number;
   /** The client's current RAT stops working (401 invalid_token). */
   expireRat(clientId: string): void;
   revokeRat(clientId: string): void;
@@ -133,6 +143,7 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
   const unknownClientStatus = options.unknownClientStatus ?? 404;
   const adminToken = newToken();
   const rules: (FailRule & { count: number })[] = [];
+  const registrations: RegistrationAttempt[] = [];
   const sleeping = new Set<() => void>();
   let delayMs = 0;
   let closing = false;
@@ -184,7 +195,10 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
     }
     if (path === REGISTER_PATH) {
       if (method !== "POST") return errorReply(405, "unsupported_method", `${method} is not supported on the registration endpoint; use POST`);
-      return store.register(bearer(req), await readJsonObject(req));
+      const body = await readJsonObject(req);
+      const reply = store.register(bearer(req), body);
+      registrations.push({ ...(typeof body.client_id === "string" ? { clientId: body.client_id } : {}), status: reply.status });
+      return reply;
     }
     if (path.startsWith(`${REGISTER_PATH}/`)) {
       const clientId = decodeURIComponent(path.slice(REGISTER_PATH.length + 1));
@@ -263,12 +277,14 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
     initialAccessToken,
     adminToken,
     requests: server.requests,
+    registrations,
     failNext(rule) {
       rules.push({ ...rule, count: rule.count ?? 1 });
     },
     setDelay(ms) {
       delayMs = Math.max(0, ms);
     },
+    pendingDelays: () => sleeping.size,
     expireRat: (clientId) => store.killRat(clientId),
     revokeRat: (clientId) => store.killRat(clientId),
     currentRat: (clientId) => store.currentRat(clientId),
