@@ -82,7 +82,7 @@ export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateRe
   const jwks = composeJwks(ring.records, ring.publicByKid, []);
   const want = wantedMembers(desired, jwks, undefined);
   const body = desired.clientId !== undefined ? { ...want, client_id: desired.clientId } : want;
-  const record = await register(endpoint, body, iat, { ...timeout, openRegistration: inputs.openRegistration === true });
+  const record = await register(endpoint, body, iat, { ...managementOptions(desired, inputs), openRegistration: inputs.openRegistration === true });
   try {
     const outs = written(outputsOf(record, ring, desired, jwks, inputs), want, want, undefined);
     await report(desired, record.handle.clientId, "success");

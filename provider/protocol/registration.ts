@@ -6,11 +6,11 @@
 import { DcrError, detailOf, isDcrError } from "../errors";
 import { describe, idpError, jsonObject, oauthError, send, type HttpAnswer, type HttpCall } from "./http";
 import { redactSecrets } from "./redact";
-import { RatRefused, withRenewal } from "./renewal";
+import { ADMIN_WORDS, RatRefused, renewalConfigured, withRenewal } from "./renewal";
 import { absorb, assertPublicJwks, parseClientInfo, recordOf, subject } from "./response";
 import { assertSafeUrl, idpUrl } from "./safe-url";
 import { patchBody, putBody, rivalKey } from "./update-body";
-import type { ClientHandle, ClientMetadata, ClientRecord, RenewalOptions, RequestOptions, UpdateOptions } from "./types";
+import { DEFAULT_RAT_RENEWAL_PATH, type ClientHandle, type ClientMetadata, type ClientRecord, type RenewalOptions, type RequestOptions, type UpdateOptions } from "./types";
 
 export { discoverRegistrationEndpoint } from "./discovery";
 export { renewRat } from "./renewal";
@@ -36,7 +36,7 @@ export async function register(
   endpoint: string,
   metadata: ClientMetadata,
   initialAccessToken: string | undefined,
-  opts: RequestOptions & { openRegistration?: boolean } = {},
+  opts: RequestOptions & RenewalOptions & { openRegistration?: boolean } = {},
 ): Promise<ClientRecord> {
   const url = assertSafeUrl(endpoint, "registrationEndpoint", opts.allowInsecureHttp);
   const iat = initialAccessToken === "" ? undefined : initialAccessToken;
@@ -44,7 +44,7 @@ export async function register(
     throw new DcrError("ERR_IAT_MISSING", IAT_MISSING);
   }
   assertPublicJwks(metadata.jwks, "the registration metadata", "ERR_CONFIG");
-  const advice = adoptionAdvice(metadata);
+  const advice = adoptionAdvice(metadata, opts);
   const call: HttpCall = { method: "POST", url, json: metadata, retry: "unsafe", advice: `To find out, ${advice}` };
   if (iat !== undefined) call.bearer = iat;
   const doing = "registering the client";
@@ -106,8 +106,11 @@ function registered(answer: HttpAnswer, call: HttpCall, doing: string): ClientRe
   }
 }
 
-/** How to find and adopt a client that may exist after an uncertain registration. */
-function adoptionAdvice(metadata: ClientMetadata): string {
+/**
+ * How to find and adopt a client that may exist after an uncertain registration; names the
+ * configured admin endpoint for tokens, else says it in words that hold for any IdP.
+ */
+function adoptionAdvice(metadata: ClientMetadata, renewal: RenewalOptions): string {
   const names = [
     typeof metadata.client_id === "string" ? `client_id "${metadata.client_id}"` : undefined,
     typeof metadata.client_name === "string" ? `client_name "${metadata.client_name}"` : undefined,
@@ -115,7 +118,8 @@ function adoptionAdvice(metadata: ClientMetadata): string {
   const by = names.length > 0 ? ` by ${names.join(" or ")}` : "";
   return (
     `look the client up in the IdP admin${by}; if it exists, have an admin issue a registration access token for it ` +
-    "(in the IdP's admin console or admin API) and pass clientId and registrationAccessToken via the `adopt` input " +
+    `(${renewalConfigured(renewal) ? `POST ${renewal.ratRenewalPath ?? DEFAULT_RAT_RENEWAL_PATH} with an admin token` : ADMIN_WORDS}) ` +
+    "and pass clientId and registrationAccessToken via the `adopt` input " +
     "instead of registering again"
   );
 }

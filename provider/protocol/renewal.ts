@@ -9,6 +9,14 @@ import { displayUrl } from "./redact";
 import { assertSafeUrl } from "./safe-url";
 import { DEFAULT_RAT_RENEWAL_PATH, type ClientHandle, type RenewalOptions, type RequestOptions } from "./types";
 
+/** Where to get a token from when no admin API is configured: words that hold for any IdP. */
+export const ADMIN_WORDS = "in the IdP's admin console or admin API";
+
+/** True when an admin API for tokens is configured (an admin token, or an explicit renewal path). */
+export function renewalConfigured(opts: RenewalOptions): boolean {
+  return (opts.adminToken !== undefined && opts.adminToken !== "") || opts.ratRenewalPath !== undefined;
+}
+
 /** A 401/403 on a management request, before the renewal policy decides what it means. */
 export class RatRefused extends DcrError {
   /**
@@ -107,9 +115,7 @@ function lostAnswer(earlier: { method: string; lost: string }, renewed: boolean)
 
 /** The ERR_RAT_INVALID a refused token ends in: both causes, and what to run. */
 function ratInvalid(handle: ClientHandle, doing: string, refusal: RatRefused, renewed: boolean, opts: RenewalOptions & RequestOptions): DcrError {
-  const issue = opts.ratRenewalPath !== undefined
-    ? `POST ${displayUrl(renewalUrl(handle, opts))} with an admin token`
-    : "the IdP's admin console or admin API";
+  const issue = renewalConfigured(opts) ? `POST ${displayUrl(renewalUrl(handle, opts))} with an admin token` : ADMIN_WORDS;
   const what = renewed
     ? `${doing}: the IdP refused the registration access token even after it was renewed through the admin API (${refusal.said})`
     : `${doing}: the IdP refused the registration access token (${refusal.said})`;

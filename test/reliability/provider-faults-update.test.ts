@@ -80,7 +80,7 @@ test("update/PATCH (a) without an admin token: stops with ERR_RAT_INVALID saying
     assert.match(t.text, /most likely applied that PATCH and rotated the registration access token/i, "says the IdP most likely rotated the token");
     assert.match(t.text, /the new token was lost with that answer/);
     assert.match(t.text, /dcr:adminToken/);
-    assert.match(t.text, /have an IdP admin issue a fresh registration access token for client \S+ \(the IdP.s admin console or admin API\)/, "no IdP-specific path when none is configured");
+    assert.match(t.text, /have an IdP admin issue a fresh registration access token for client \S+ \(in the IdP.s admin console or admin API\)/, "no IdP-specific path when none is configured");
     assert.match(t.text, /pulumi state delete/);
     assert.match(t.text, /`adopt`/);
     assert.equal(env.proxy.count("POST", SEED_REG), 0, "never re-registered");

@@ -28,7 +28,7 @@ async function adminRat(env: FaultEnv, clientId: string): Promise<string> {
 
 test("create: a fault before the IdP saw the POST is never retried blindly (ERR_OUTCOME_UNKNOWN), nothing registered", async () => {
   for (const [name, action] of NOT_APPLIED.filter(([n]) => !n.startsWith("delay"))) {
-    await withEnv({ flavor: "seed" }, async (env) => {
+    await withEnv({ flavor: "seed", admin: true }, async (env) => {
       env.proxy.addRule(rule("POST", SEED_REG, action));
       const t = await thrownClean(env, env.provider.create(env.inputs), `create/${name}`);
       assert.equal(t.code, "ERR_OUTCOME_UNKNOWN", `${name}: ${t.text}`);
@@ -36,7 +36,7 @@ test("create: a fault before the IdP saw the POST is never retried blindly (ERR_
       assert.equal(env.clientCount(), 0, `${name}: nothing registered`);
       assert.match(t.text, /may have been applied|may have been registered/, name);
       assert.match(t.text, /look the client up in the IdP admin by client_name "bff-seed"/i, name);
-      assert.match(t.text, /\/api\/admin\/dcr\/clients\/\{client_id\}\/tokens/, `${name}: names the admin API that mints a RAT`);
+      assert.match(t.text, /POST \/api\/admin\/dcr\/clients\/\{client_id\}\/tokens with an admin token/, `${name}: names the configured admin API that mints a RAT`);
       assert.match(t.text, /`adopt` input instead of registering again/, name);
     });
   }
@@ -64,7 +64,7 @@ test("create (b): POST applied but the answer lost → no blind retry; the error
         assert.equal(env.clientCount(), 1, `${flavor}/${name}: the IdP registered the client (the orphan)`);
         assert.match(t.text, /may have been applied|probably registered/);
         assert.match(t.text, new RegExp(`look the client up in the IdP admin by client_name "bff-${flavor}"`, "i"));
-        assert.match(t.text, /have an admin issue a registration access token for it \(in the IdP.s admin console or admin API\)/);
+        assert.match(t.text, env.seed ? /have an admin issue a registration access token for it \(POST \/api\/admin\/dcr\/clients\/\{client_id\}\/tokens with an admin token\)/ : /have an admin issue a registration access token for it \(in the IdP.s admin console or admin API\)/);
         assert.match(t.text, /clientId and registrationAccessToken via the `adopt` input/);
         // Follow the advice: find the orphan by client_name, have the IdP issue a RAT, adopt it. No second client.
         const orphans = env.idp.clientIds().filter((id) => env.idp.getClient(id)?.client_name === `bff-${flavor}`);
