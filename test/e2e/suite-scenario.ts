@@ -122,6 +122,40 @@ export async function deletedOutOfBand(idp: SuiteIdp): Promise<void> {
   }
 }
 
+/**
+ * A metadata member the IdP may not know: refused with an error naming it and the IdP's words,
+ * nothing lost (Keycloak: 400 Unrecognized field), or taken — kept or dropped — and converged.
+ */
+export async function unknownMember(idp: SuiteIdp): Promise<void> {
+  const base = args(idp, "ES256");
+  const stack = await createDcrStack({ bff: base }, { config: idp.config });
+  try {
+    await stack.up();
+    const before = await stack.outputsOf("bff");
+    stack.args = { bff: { ...base, metadata: { ...(base.metadata as object), x_unknown_member: "v" } } };
+    let refused: string | undefined;
+    try {
+      await stack.up();
+    } catch (e) {
+      refused = (e as Error).message;
+    }
+    if (refused !== undefined) {
+      assert.match(refused, /\[ERR_IDP_REJECTED\] .*the IdP refused member "x_unknown_member"/s, `${idp.name}: names the member`);
+      assert.match(refused, /Unrecognized field|x_unknown_member/, `${idp.name}: quotes the IdP`);
+      await stack.refresh(); // the RAT in state still works: nothing was lost
+      assert.equal((await stack.outputsOf("bff")).activeKid, before.activeKid);
+    } else {
+      await stack.preview({ expectNoChanges: true }); // kept or dropped: converged either way
+    }
+    stack.args = { bff: base };
+    await stack.up();
+    await stack.preview({ expectNoChanges: true });
+    await stack.destroy();
+  } finally {
+    await stack.dispose();
+  }
+}
+
 /** Registers the suite's tests for one IdP (one test file per IdP, so IdPs run concurrently). */
 export function suiteTests(name: SuiteIdpName): void {
   const withIdp = (run: (idp: SuiteIdp) => Promise<void>) => async () => {
@@ -136,4 +170,5 @@ export function suiteTests(name: SuiteIdpName): void {
     test(`${name} (${alg}): create, no-op, drift, rotation, retirement, destroy`, withIdp((idp) => lifecycle(idp, alg)));
   }
   test(`${name}: a client deleted out of band, then refresh and destroy`, withIdp(deletedOutOfBand));
+  test(`${name}: a metadata member the IdP may not know`, withIdp(unknownMember));
 }
