@@ -30,7 +30,7 @@ export function describeKeyEvent(e: Pick<KeyEvent, "kind" | "kid">): string {
     case "rotate":
       return `rotation of key ${e.kid}`;
     case "activate":
-      return `activation of key ${e.kid}, published ahead`;
+      return `activation of key ${e.kid} (published ahead)`;
     case "retire":
       return `retirement of key ${e.kid}`;
   }

@@ -5,7 +5,8 @@
 import type { DcrOutputs, DesiredRecord } from "../types";
 import { deepEqual, metadataDrift } from "./metadata";
 import { keyDrift } from "./jwks";
-import { dueAt, type KeyPolicy } from "./keys";
+import { dueEvents, type KeyPolicy } from "./keys";
+import { describeKeyEvent } from "./calendar";
 import { redirectDrift } from "./redirects";
 
 /** Fields whose change replaces the client (its identity). */
@@ -14,7 +15,7 @@ export const IDENTITY_FIELDS = ["registrationEndpoint", "issuer", "clientId", "a
 /** Every other desired field: a change means an update (the update decides what to send). */
 export const UPDATE_FIELDS = [
   "clientName", "profile", "metadata", "redirectUris", "redirectUpdateMode", "rotationSafe", "jwksUri",
-  "keyAlgorithm", "kidPrefix", "kid", "rotateAfterDays", "retireAfterDays", "maxKeys", "rotationTrigger",
+  "keyAlgorithm", "kidPrefix", "kid", "rotateAfterDays", "retireAfterDays", "maxKeys", "publishAheadDays", "rotationTrigger",
   "updateMethod", "signingKeyThumbprint", "pushgatewayUrl", "timeoutSeconds", "ratRenewalPath",
 ] as const satisfies readonly Exclude<keyof DesiredRecord, (typeof IDENTITY_FIELDS)[number]>[];
 
@@ -33,6 +34,7 @@ export function policyOf(desired: DesiredRecord): KeyPolicy {
     maxKeys: desired.maxKeys,
   };
   if (desired.rotationTrigger !== undefined) policy.rotationTrigger = desired.rotationTrigger;
+  if (desired.publishAheadDays !== undefined) policy.publishAheadDays = desired.publishAheadDays;
   return policy;
 }
 
@@ -54,9 +56,8 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
   for (const k of metadataDrift(next, olds.metadata)) reasons.push(`${k} at the IdP differs`);
 
   const state = { managed: olds.keys, usedKids: olds.usedKids, ...(olds.appliedTrigger !== undefined ? { appliedTrigger: olds.appliedTrigger } : {}) };
-  const due = dueAt(state, policyOf(next));
-  if (due !== undefined && due.getTime() <= now.getTime()) {
-    reasons.push(`key rotation or retirement was due at ${due.toISOString()}`);
+  for (const e of dueEvents(state, policyOf(next))) {
+    if (e.at.getTime() <= now.getTime()) reasons.push(`${describeKeyEvent(e)} was due at ${e.at.toISOString()}`);
   }
   return { changes: reasons.length > 0, replaces: [...replaces], reasons };
 }

@@ -48,7 +48,7 @@ test("calendar: overdue steps happen at the start instant; limit and horizon bou
 
 test("describeKeyEvent names the step and the key", () => {
   assert.equal(describeKeyEvent({ kind: "publish", kid: "a" }), "publication of the next key (key a is due to rotate)");
-  assert.equal(describeKeyEvent({ kind: "activate", kid: "b" }), "activation of key b, published ahead");
+  assert.equal(describeKeyEvent({ kind: "activate", kid: "b" }), "activation of key b (published ahead)");
   assert.equal(describeKeyEvent({ kind: "rotate", kid: "c" }), "rotation of key c");
   assert.equal(describeKeyEvent({ kind: "retire", kid: "d" }), "retirement of key d");
 });
