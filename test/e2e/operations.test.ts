@@ -3,8 +3,9 @@
  * root program (index.ts: publishAheadDays 7) against the seed-style IdP and the real CLI:
  * the alarm `pulumi preview --refresh --expect-no-changes` (0 clean, 7 drift, another code when
  * the IdP cannot be read), the daily `pulumi up --refresh` repairing drift, an application stack
- * reading the key through a StackReference, `pulumi stack output --show-secrets`, and an
- * emergency rotation with `pulumi config set dcr:rotationTrigger` while a key waits.
+ * reading the key through a StackReference, `pulumi stack output --show-secrets`, the status
+ * metric through a rotation (the switch pushes nothing), an emergency rotation with `pulumi
+ * config set dcr:rotationTrigger` while a key waits, and a client deleted at the IdP.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import { startSeedIdp } from "../support/seed-idp";
+import { startPushgateway } from "../support/pushgateway";
 import { createEngineStack, repoRoot, type EngineStack } from "../support/engine";
 import { exitOf, pulumiCli } from "../support/engine-ops";
 
@@ -28,8 +30,9 @@ async function alarm(engine: EngineStack): Promise<{ code: number; out: string }
   }
 }
 
-test("operations guide: alarm exit codes, daily up --refresh, StackReference, stack output, emergency rotation", async () => {
+test("operations guide: alarm exit codes, daily up --refresh, StackReference, stack output, metric, emergency rotation, client gone", async () => {
   const idp = await startSeedIdp();
+  const gw = await startPushgateway();
   const programPath = path.join(repoRoot, ".build", "index.js");
   const engine = await createEngineStack({
     projectName: PROJECT,
@@ -40,6 +43,7 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
     config: {
       "dcr:issuer": { value: idp.baseUrl },
       "dcr:updateMethod": { value: "PATCH" },
+      "dcr:pushgatewayUrl": { value: gw.url },
       "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
     },
   });
@@ -80,28 +84,52 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
     assert.equal((await alarm(engine)).code, 0);
 
     // The IdP cannot be read: the alarm fails with another code (the check itself failed).
-    idp.failNext({ status: 503, count: 8, method: "GET" });
+    idp.failNext({ status: 503, count: 4, method: "GET" }); // every attempt of the one GET (3 retries)
     const down = await alarm(engine);
     assert.ok(down.code !== 0 && down.code !== 7, `IdP unavailable: exit ${down.code}\n${down.out.slice(-1500)}`);
     assert.match(down.out, /answered 503 .*\(gave up after 4 attempts\)/, "the output says what failed");
     console.log(`operations: preview --refresh --expect-no-changes exit codes — clean 0, drift ${drift.code}, IdP unavailable ${down.code}`);
 
-    // Emergency rotation while a key waits (day 23): the trigger activates a fresh key at once
+    // The daily job through a rotation: day 23 publishes (status success), day 30 switches with
+    // no update request (the refresh's GET only; the status stays rat_cached from the refresh).
+    const daily = async (day: number) => {
+      engine.setEnv("DCR_NOW", new Date(t0 + day * DAY).toISOString());
+      idp.requests.reset();
+      const r = await engine.stack.up({ refresh: true });
+      return { r, requests: idp.requests.count(), status: new RegExp(`bff_dcr_status\\{client_id="${clientId}"[^}]*status="(\\w+)"\\} 1`).exec(await gw.metrics())?.[1] };
+    };
+    const d23 = await daily(23);
+    assert.equal(d23.status, "success");
+    const d30 = await daily(30);
+    assert.equal(d30.r.outputs.activeKid?.value, d23.r.outputs.nextKid?.value, "switched on day 30");
+    assert.equal(d30.requests, 1, "day 30: the refresh's GET only");
+    assert.equal(d30.status, "rat_cached", "the switch sends nothing, so only the refresh reported");
+    assert.match(await gw.metrics(), new RegExp(`push_time_seconds\\{client_id="${clientId}"[^}]*job="pulumi_dcr"\\} \\d`), "the heartbeat a staleness alert watches");
+
+    // Emergency rotation while a key waits (day 53): the trigger activates a fresh key at once
     // and drops the waiting one.
-    engine.setEnv("DCR_NOW", new Date(t0 + 23 * DAY).toISOString());
-    const ahead = await engine.up();
-    const waiting = ahead.outputs.nextKid?.value as string;
+    const active30 = d30.r.outputs.activeKid?.value as string;
+    const d53 = await daily(53);
+    const waiting = d53.r.outputs.nextKid?.value as string;
     assert.ok(waiting);
     await pulumiCli(engine, ["config", "set", "dcr:rotationTrigger", "incident-1"]);
     const rotated = await engine.up();
     const fresh = rotated.outputs.activeKid?.value as string;
-    assert.ok(fresh !== activeKid && fresh !== waiting, "a fresh key is active at once");
+    assert.ok(fresh !== active30 && fresh !== waiting, "a fresh key is active at once");
     assert.equal(rotated.outputs.nextKid?.value, undefined, "no key waits any more");
-    assert.deepEqual(kidsAtIdp(clientId), [fresh, activeKid], "the waiting key is gone from the IdP; the old key overlaps");
+    assert.deepEqual(kidsAtIdp(clientId), [fresh, active30, activeKid], "the waiting key is gone from the IdP; older keys overlap until retired");
     assert.match(rotated.stdout, new RegExp(`key ${waiting} was published ahead but is dropped: key ${fresh} is active at once`));
+
+    // The client deleted at the IdP (ERR_CLIENT_GONE on read): refresh forgets it, up registers a new one.
+    idp.deleteClient(clientId);
+    const refreshed = await engine.refresh();
+    assert.match(refreshed.stdout + refreshed.stderr, new RegExp(`DcrClient ${clientId}: the client no longer exists at the IdP; it is removed from state`));
+    const again = await engine.up();
+    assert.notEqual(again.outputs.clientId?.value, clientId, "a new client is registered");
     await engine.destroy();
   } finally {
     await engine.dispose();
+    await gw.close();
     await idp.close();
   }
 });
