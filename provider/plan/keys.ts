@@ -40,7 +40,7 @@ export interface KeyPolicy {
   /**
    * Days before the active key's rotation is due that the next key is published; it becomes
    * active on the due date, never before it has been published this long. 0 = a new key is
-   * published and active at once. Integer >= 0, less than `rotateAfterDays`; absent = 0.
+   * published and active at once. Integer >= 0, less than `rotateAfterDays`; absent: `DEFAULT_POLICY`.
    */
   publishAheadDays?: number;
   /** Any string; a value other than the one applied at the last rotation rotates once. */
