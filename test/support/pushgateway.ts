@@ -28,7 +28,9 @@ export async function startPushgateway(): Promise<Pushgateway> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const child: ChildProcess = spawn(bin, [`--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
+    // Memory only: Debian's build persists to a file shared by every gateway on the machine by
+    // default, which would carry one test's groups into another's.
+    const child: ChildProcess = spawn(bin, [`--web.listen-address=127.0.0.1:${port}`, "--persistence.file="], { stdio: "ignore" });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && child.exitCode === null) {
