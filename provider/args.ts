@@ -103,6 +103,23 @@ export interface DcrClientArgs {
   retireAfterDays?: pulumi.Input<number>;
   /** Most keys kept (the active one always); <= 0 disables the cap. Defaults to 3. */
   maxKeys?: pulumi.Input<number>;
+  /**
+   * Days before the active key's rotation is due (`rotateAfterDays` after it became active) that
+   * the next key is generated and published — in the client's `jwks` at the IdP, or in the `jwks`
+   * output with `jwksUri` — without signing yet; on the due date it becomes the active key
+   * (`activeKid`, `privateKeyPem` and `privateJwks` switch) with no request to the IdP, which has
+   * held it since publication. Meanwhile `nextKid`, `nextKeyActivatesAt` and the secret
+   * `nextPrivateKeyPem` show it, so an application can pre-load it. For IdPs that cache a
+   * `jwks_uri` document or replicate with delay. A key never becomes active before it has been
+   * published this long (a late `pulumi up` delays the switch; the key then stays active
+   * `rotateAfterDays` from its activation), and retirement still counts from a key's creation.
+   * Whole days, less than `rotateAfterDays`; needs `maxKeys` >= 3 or <= 0 (previous, active and
+   * next key are held together) and `retireAfterDays` > `rotateAfterDays` + this. Does not apply
+   * to rotations that are immediate: `rotationTrigger`, `rotateAfterDays: 0`, a `keyAlgorithm`
+   * change or a new `signingKeyPem` publish and activate at once (a key waiting is dropped).
+   * 0 = the new key is published and becomes active in the same update. Defaults to 0.
+   */
+  publishAheadDays?: pulumi.Input<number>;
   /** Any string; changing it rotates the key once. */
   rotationTrigger?: pulumi.Input<string>;
   /** Take over an existing client (no Initial Access Token needed). */
@@ -153,7 +170,7 @@ export const ARG_NAMES = [
   "registrationEndpoint", "issuer", "initialAccessToken", "openRegistration", "updateMethod",
   "clientId", "clientName", "profile", "metadata", "redirectUris", "redirectUpdateMode",
   "rotationSafe", "jwksUri", "keyAlgorithm", "kid", "kidPrefix", "signingKeyPem",
-  "rotateAfterDays", "retireAfterDays", "maxKeys", "rotationTrigger", "adopt", "adminToken",
+  "rotateAfterDays", "retireAfterDays", "maxKeys", "publishAheadDays", "rotationTrigger", "adopt", "adminToken",
   "ratRenewalPath", "pushgatewayUrl", "timeoutSeconds", "allowInsecureHttp",
 ] as const satisfies readonly (keyof DcrClientArgs)[];
 

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DcrError, isDcrError } from "./errors";
 import { thumbprint, importPrivateKeyPem } from "./crypto";
-import { applyKeys, importOwnKey, inheritedKeys, NO_KEYS, type KeyHoldings, type Keyring } from "./keyring";
+import { applyKeys, importOwnKey, inheritedKeys, nextKeyOutputs, NO_KEYS, withoutSchedule, type KeyHoldings, type Keyring } from "./keyring";
 import { pushStatus, type DcrStatus } from "./metrics";
 import { afterWrite, describeSubstitution, type Applied } from "./plan/applied";
 import { composeJwks, foreignKeys } from "./plan/jwks";
@@ -125,7 +125,7 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
   for (const r of ring.plan.reasons) logInfo(`DcrClient ${id}: ${r}`);
   if (Object.keys(owned).length === 0) {
     // Nothing differs at the IdP (with jwksUri the app serves `jwks`, so it still follows the keys).
-    return { outs: compact({ ...olds, ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks), desired, adminToken: news.adminToken }) };
+    return { outs: compact({ ...withoutSchedule(olds), ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks), desired, adminToken: news.adminToken }) };
   }
   const handle = handleOf(olds);
   let record: ClientRecord;
@@ -142,7 +142,8 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
   try {
     const outs = written(outputsOf(record, ring, desired, jwks, news), owned, want, olds.applied);
     await report(desired, id, "success");
-    if (ring.plan.generate) logInfo(`DcrClient ${id}: JWKS rotated successfully; active key ${ring.activeKid}`);
+    const next = ring.next ? `; next key ${ring.next.kid} published ahead, active from ${ring.next.activatesAt}` : "";
+    if (ring.plan.generate) logInfo(`DcrClient ${id}: JWKS rotated successfully; active key ${ring.activeKid}${next}`);
     return { outs };
   } catch (e) {
     throw partialFailure(e, id, news, stub(record.handle, desired, ring, jwks));
@@ -298,6 +299,7 @@ function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<
     usedKids: ring.usedKids,
     appliedTrigger: ring.appliedTrigger,
     nextRotationAt: due?.toISOString(),
+    ...nextKeyOutputs(ring),
   });
 }
 

@@ -2,6 +2,7 @@
  * Carries out a key plan: generates (or imports) key material, and assembles what state
  * records about keys — records, private JWKs, public halves, the active PEM, used kids.
  */
+import { DcrError } from "./errors";
 import {
   generateKeyMaterial,
   importPrivateKeyPem,
@@ -12,8 +13,8 @@ import {
   type PublicJwk,
 } from "./crypto";
 import { kidTime, makeKid } from "./plan/kid";
-import { planKeys, type KeyPlan, type KeyPolicy, type KeyState } from "./plan/keys";
-import type { Jwks, KeyRecord } from "./types";
+import { copyKey, planKeys, type KeyPlan, type KeyPolicy, type KeyState } from "./plan/keys";
+import type { DcrOutputs, Jwks, KeyRecord } from "./types";
 
 /** What state holds about keys before a change. */
 export interface KeyHoldings {
@@ -25,6 +26,9 @@ export interface KeyHoldings {
   appliedTrigger?: string;
   privateKeyPem?: string;
   activeKid?: string;
+  /** The key published ahead of use, and its private PEM (kept until it becomes active). */
+  nextKid?: string;
+  nextPrivateKeyPem?: string;
 }
 
 /** Key state after a plan is applied. */
@@ -37,6 +41,17 @@ export interface Keyring {
   usedKids: string[];
   appliedTrigger?: string;
   plan: KeyPlan;
+  /** The key published ahead of use (it does not sign yet), when there is one. */
+  next?: NextKey;
+}
+
+/** A key published ahead of use. */
+export interface NextKey {
+  kid: string;
+  /** ISO-8601 instant it becomes the active key. */
+  activatesAt: string;
+  /** PKCS#8 PEM (secret), so an application can load it before it signs. */
+  privateKeyPem: string;
 }
 
 /** Holdings of a client that has no keys yet. */
@@ -80,10 +95,11 @@ export async function applyKeys(
   own?: KeyMaterial,
 ): Promise<Keyring> {
   const hasPrivate = new Set(held.privateJwks.keys.map((j) => j.kid as string));
+  if (held.nextKid !== undefined && held.nextPrivateKeyPem !== undefined) hasPrivate.add(held.nextKid);
   let planned = planWith(held, policy, now, naming, own);
-  const first = planned.plan.keep[0];
-  if (!planned.plan.generate && first && !hasPrivate.has(first.kid) && first.kid !== own?.kid) {
-    // The newest key is inherited (no private half here): add a fresh key of ours as active.
+  const signer = planned.plan.activeKid;
+  if (signer !== planned.plan.generate?.kid && !hasPrivate.has(signer) && signer !== own?.kid) {
+    // The active key is inherited (no private half here): add a fresh key of ours as active.
     const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
     own = await generateKeyMaterial(policy.algorithm, makeKid(naming.kidPrefix, at, new Set(planned.used)), at);
     planned = planWith(held, policy, now, naming, own);
@@ -98,26 +114,29 @@ export async function applyKeys(
   }
   const kept = plan.generate ? [plan.generate, ...plan.keep] : plan.keep;
   const keptKids = new Set(kept.map((k) => k.kid));
+  const heldNext = await heldNextKey(held, keptKids);
+  if (heldNext) materials.set(heldNext.kid, heldNext);
 
   // Public halves: the IdP's set (or, with jwksUri, the served set), then our own private
-  // JWKs (state written before private halves were pruned), then keys made in this run.
+  // JWKs (state written before private halves were pruned), then keys made in this run and the
+  // key published ahead (from its private half, so drift at the IdP cannot lose it).
   const publicByKid = new Map<string, PublicJwk>();
   for (const k of held.jwks.keys) if (keptKids.has(k.kid)) publicByKid.set(k.kid, k);
   for (const jwk of held.privateJwks.keys) if (keptKids.has(jwk.kid as string)) publicByKid.set(jwk.kid as string, toPublicJwk(jwk));
   for (const m of materials.values()) if (keptKids.has(m.kid)) publicByKid.set(m.kid, m.publicJwk);
 
-  const active = kept[0];
-  if (!active) throw new Error("key planner kept no key"); // planner guarantees an active key
-  // Only the active key signs, so only its private half is kept: a rotated-out key's private half
-  // is discarded (less secret material at rest, ~1.8 KB less state per RSA key). An older key
-  // whose public half is known nowhere any more (removed at the IdP out of band) is dropped as
-  // retired rather than re-published.
+  const active = kept.find((k) => k.kid === plan.activeKid);
+  if (!active) throw new Error("key planner kept no active key"); // planner guarantees an active key
+  // Only the active key signs, so only its private half is kept (and the next key's, as
+  // nextPrivateKeyPem): a rotated-out key's private half is discarded (less secret material at
+  // rest, ~1.8 KB less state per RSA key). An older key whose public half is known nowhere any
+  // more (removed at the IdP out of band) is dropped as retired rather than re-published.
   const activeJwk = materials.get(active.kid)?.privateJwk ?? held.privateJwks.keys.find((j) => j.kid === active.kid);
   const privateJwks = activeJwk === undefined ? [] : [activeJwk];
   const privateKeyPem = await activePem(active.kid, held, materials, privateJwks);
   const records = kept.filter((k) => k.kid === active.kid || publicByKid.has(k.kid));
   const ring: Keyring = {
-    records: records.map((k) => ({ kid: k.kid, alg: k.alg, createdAt: k.createdAt })),
+    records: records.map(copyKey),
     privateJwks: { keys: privateJwks },
     publicByKid,
     activeKid: active.kid,
@@ -125,6 +144,8 @@ export async function applyKeys(
     usedKids: used,
     plan,
   };
+  const next = nextOf(records, materials);
+  if (next) ring.next = next;
   const trigger = policy.rotationTrigger ?? held.appliedTrigger;
   if (trigger !== undefined) ring.appliedTrigger = trigger;
   return ring;
@@ -164,4 +185,43 @@ async function activePem(
   const jwk = privateJwks.find((j) => j.kid === kid);
   if (!jwk) throw new Error(`no private key is held for the active key ${kid}`);
   return (await keyMaterialFromPrivateJwk(jwk, new Date().toISOString())).privateKeyPem;
+}
+
+/** The held key published ahead, from its private PEM, when the plan keeps it (waiting or now active). */
+async function heldNextKey(held: KeyHoldings, keptKids: ReadonlySet<string>): Promise<KeyMaterial | undefined> {
+  const { nextKid, nextPrivateKeyPem } = held;
+  if (nextKid === undefined || nextPrivateKeyPem === undefined || !keptKids.has(nextKid)) return undefined;
+  const record = held.keys.find((k) => k.kid === nextKid);
+  if (!record) return undefined;
+  try {
+    const m = await importPrivateKeyPem(nextPrivateKeyPem, record.alg, nextKid, new Date(record.createdAt));
+    return { ...m, privateKeyPem: nextPrivateKeyPem }; // the very PEM an application may have pre-loaded
+  } catch (e) {
+    throw new DcrError("ERR_KEY", `the private key of ${nextKid} (the key published ahead, nextPrivateKeyPem in state) cannot be read`, { cause: e });
+  }
+}
+
+/** The key published ahead among `records` (the one activating first), with its private PEM. */
+function nextOf(records: readonly KeyRecord[], materials: ReadonlyMap<string, KeyMaterial>): NextKey | undefined {
+  const waiting = records.filter((k) => k.activatesAt !== undefined).sort((a, b) => Date.parse(a.activatesAt as string) - Date.parse(b.activatesAt as string));
+  for (const k of waiting) {
+    const m = materials.get(k.kid);
+    if (m) return { kid: k.kid, activatesAt: k.activatesAt as string, privateKeyPem: m.privateKeyPem };
+  }
+  return undefined;
+}
+
+/** Outputs about the key published ahead (each undefined when there is none). */
+export function nextKeyOutputs(ring: Keyring): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
+  return { nextKid: ring.next?.kid, nextKeyActivatesAt: ring.next?.activatesAt, nextPrivateKeyPem: ring.next?.privateKeyPem };
+}
+
+/**
+ * Old outputs without the key schedule, which every update recomputes: merged under new key
+ * outputs, a next key that has meanwhile become active (or a due date no longer pending) must
+ * not linger.
+ */
+export function withoutSchedule(outputs: DcrOutputs): DcrOutputs {
+  const { nextKid: _k, nextKeyActivatesAt: _a, nextPrivateKeyPem: _p, nextRotationAt: _r, ...rest } = outputs;
+  return rest;
 }

@@ -35,8 +35,14 @@ export class DcrClient extends pulumi.dynamic.Resource {
   declare readonly keys: pulumi.Output<KeyRecord[]>;
   /** `redirect_uris` as the IdP holds them. */
   declare readonly redirectUris: pulumi.Output<string[]>;
-  /** When the next rotation or retirement becomes due (ISO-8601). */
+  /** When the next key step becomes due — publication, activation, rotation or retirement (ISO-8601). */
   declare readonly nextRotationAt: pulumi.Output<string | undefined>;
+  /** Kid of the key published ahead of use (`publishAheadDays`), until it becomes active. */
+  declare readonly nextKid: pulumi.Output<string | undefined>;
+  /** When `nextKid` becomes the active key (ISO-8601). */
+  declare readonly nextKeyActivatesAt: pulumi.Output<string | undefined>;
+  /** PKCS#8 PEM of `nextKid` (secret): load it before `nextKeyActivatesAt` to switch without a gap. */
+  declare readonly nextPrivateKeyPem: pulumi.Output<string | undefined>;
   /** The client's metadata as the IdP holds it. */
   declare readonly metadata: pulumi.Output<Record<string, unknown>>;
 
@@ -46,7 +52,7 @@ export class DcrClient extends pulumi.dynamic.Resource {
       clientId: undefined, registrationClientUri: undefined, registrationAccessToken: undefined,
       clientSecret: undefined, registrationEndpoint: undefined, jwks: undefined, activeKid: undefined,
       privateKeyPem: undefined, privateJwks: undefined, keys: undefined, redirectUris: undefined,
-      nextRotationAt: undefined, metadata: undefined,
+      nextRotationAt: undefined, metadata: undefined, nextKid: undefined, nextKeyActivatesAt: undefined, nextPrivateKeyPem: undefined,
     };
     super(dcrProvider, name, { ...outputs, ...inputs }, {
       ...opts,

@@ -36,6 +36,7 @@ export interface DcrInputs {
   rotateAfterDays?: number;
   retireAfterDays?: number;
   maxKeys?: number;
+  publishAheadDays?: number;
   rotationTrigger?: string;
   adopt?: AdoptInputs;
   adminToken?: string;
@@ -50,6 +51,10 @@ export interface KeyRecord {
   kid: string;
   alg: KeyAlgorithm;
   createdAt: string;
+  /** While the key is published ahead of use: when it becomes active. */
+  activatesAt?: string;
+  /** For a key that was published ahead: when it became active (its rotation counts from here). */
+  activatedAt?: string;
 }
 
 /** A JWK Set. */
@@ -67,6 +72,7 @@ export type DesiredRecord = Pick<
   DcrInputs,
   | "issuer" | "clientId" | "clientName" | "profile" | "metadata" | "redirectUris" | "redirectUpdateMode"
   | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "ratRenewalPath" | "allowInsecureHttp"
+  | "publishAheadDays"
 > &
   Required<Pick<DcrInputs, "keyAlgorithm" | "kidPrefix" | "rotateAfterDays" | "retireAfterDays" | "maxKeys" | "updateMethod" | "timeoutSeconds">> & {
     /** The resolved registration endpoint (discovered when `issuer` was given). */
@@ -97,8 +103,14 @@ export interface DcrOutputs {
   keys: KeyRecord[];
   /** redirect_uris as the IdP holds them. */
   redirectUris: string[];
-  /** When the next rotation or retirement becomes due (ISO-8601), if any. */
+  /** When the next key step becomes due — publication, activation, rotation or retirement (ISO-8601), if any. */
   nextRotationAt?: string;
+  /** The key published ahead of use (publishAheadDays > 0): it does not sign until nextKeyActivatesAt. */
+  nextKid?: string;
+  /** When nextKid becomes the active key (ISO-8601). */
+  nextKeyActivatesAt?: string;
+  /** Secret: PKCS#8 PEM of nextKid, to pre-load before it becomes active. */
+  nextPrivateKeyPem?: string;
   /** The client's metadata as the IdP holds it (credentials removed). */
   metadata: Record<string, unknown>;
   /** Every kid this resource ever used; kids are never reused. */
@@ -117,4 +129,4 @@ export interface DcrOutputs {
 }
 
 /** Outputs that must be secret in state. */
-export const SECRET_OUTPUTS = ["registrationAccessToken", "clientSecret", "privateKeyPem", "privateJwks", "adminToken"] as const;
+export const SECRET_OUTPUTS = ["registrationAccessToken", "clientSecret", "privateKeyPem", "privateJwks", "nextPrivateKeyPem", "adminToken"] as const;

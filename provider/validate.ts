@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { KEY_ALGORITHMS } from "./crypto";
 import { DEFAULT_POLICY } from "./plan/keys";
+import { publishAheadProblems } from "./plan/publish-ahead";
 import { RESERVED_METADATA } from "./plan/metadata";
 import { urlProblem } from "./url-rules";
 import type { DcrInputs } from "./types";
@@ -117,6 +118,7 @@ function buildSchema(allowInsecureHttp: boolean) {
     rotateAfterDays: int(0, 3650, "days").optional(),
     retireAfterDays: int(-1, 3650, "days").optional(),
     maxKeys: int(-1, 100, "keys").optional(),
+    publishAheadDays: int(0, 3650, "days").optional(),
     rotationTrigger: z.string({ error: "must be a string" }).max(256, { error: "must be at most 256 characters" }).optional(),
     adopt: adopt.optional(),
     adminToken: text(8192).optional(),
@@ -171,9 +173,12 @@ function crossChecks(v: DcrInputs, failures: CheckFailure[]): void {
     add("maxKeys", "maxKeys <= 0 together with retireAfterDays <= 0 keeps every key forever; enable one of them");
   }
   if (v.maxKeys === 1) add("maxKeys", "must be at least 2 so the old and new keys overlap during rotation (or <= 0 to disable the cap)");
-  if (retire !== undefined && retire > 0 && rotate > 0 && retire <= rotate) {
-    add("retireAfterDays", `must be greater than rotateAfterDays (${rotate}) so the old and new keys overlap`);
+  const ahead = v.publishAheadDays ?? DEFAULT_POLICY.publishAheadDays;
+  if (retire !== undefined && retire > 0 && rotate > 0 && retire <= rotate + ahead) {
+    const plus = ahead > 0 ? ` + publishAheadDays (${ahead}) — a key's age when it stops signing —` : "";
+    add("retireAfterDays", `must be greater than rotateAfterDays (${rotate})${plus} so the old and new keys overlap`);
   }
+  for (const p of publishAheadProblems({ rotateAfterDays: rotate, maxKeys: v.maxKeys ?? DEFAULT_POLICY.maxKeys, publishAheadDays: ahead })) add(p.property, p.reason);
   if (v.adopt !== undefined && v.clientId !== undefined && v.adopt.clientId !== v.clientId) {
     add("adopt.clientId", `must equal clientId ("${v.clientId}") when both are set`);
   }

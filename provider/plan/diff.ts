@@ -8,7 +8,8 @@ import { driftedMembers } from "./applied";
 import { canonical } from "./equivalence";
 import { keyDrift } from "./jwks";
 import { deepEqual } from "./json";
-import { dueAt, type KeyPolicy } from "./keys";
+import { describeKeyEvent } from "./calendar";
+import { dueEvents, type KeyPolicy } from "./keys";
 import { idpView, ourKids, wantedMembers } from "./owned";
 
 /**
@@ -20,7 +21,7 @@ export const FIELD_EFFECT = {
   registrationEndpoint: "identity", issuer: "identity", clientId: "identity", adoptedClientId: "identity",
   clientName: "update", profile: "update", metadata: "update", redirectUris: "update", redirectUpdateMode: "update",
   rotationSafe: "update", jwksUri: "update", keyAlgorithm: "update", kidPrefix: "update", kid: "update",
-  rotateAfterDays: "update", retireAfterDays: "update", maxKeys: "update", rotationTrigger: "update",
+  rotateAfterDays: "update", retireAfterDays: "update", maxKeys: "update", publishAheadDays: "update", rotationTrigger: "update",
   updateMethod: "update", signingKeyThumbprint: "update", pushgatewayUrl: "update", timeoutSeconds: "update",
   ratRenewalPath: "update", allowInsecureHttp: "update",
 } as const satisfies Record<keyof DesiredRecord, "identity" | "update">;
@@ -52,6 +53,7 @@ export function policyOf(desired: DesiredRecord): KeyPolicy {
     maxKeys: desired.maxKeys,
   };
   if (desired.rotationTrigger !== undefined) policy.rotationTrigger = desired.rotationTrigger;
+  if (desired.publishAheadDays !== undefined) policy.publishAheadDays = desired.publishAheadDays;
   return policy;
 }
 
@@ -77,9 +79,9 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
   }
 
   const state = { managed: olds.keys, usedKids: olds.usedKids, ...(olds.appliedTrigger !== undefined ? { appliedTrigger: olds.appliedTrigger } : {}) };
-  const due = dueAt(state, policyOf(next));
-  if (due !== undefined && due.getTime() <= now.getTime()) {
-    reasons.push(`jwks: key rotation or retirement due (since ${due.toISOString()})`);
+  for (const e of dueEvents(state, policyOf(next))) {
+    if (e.at.getTime() > now.getTime()) continue;
+    reasons.push(`jwks: ${describeKeyEvent(e)} was due at ${e.at.toISOString()}`);
     properties.add("jwks");
   }
   return { changes: reasons.length > 0, replaces, reasons, properties: [...properties] };

@@ -49,6 +49,7 @@ export function desiredRecord(
     jwksUri: inputs.jwksUri,
     kid: inputs.kid,
     rotationTrigger: inputs.rotationTrigger,
+    publishAheadDays: inputs.publishAheadDays,
     signingKeyThumbprint: extra.signingKeyThumbprint,
     adoptedClientId: inputs.adopt?.clientId,
     pushgatewayUrl: inputs.pushgatewayUrl,

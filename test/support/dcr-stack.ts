@@ -18,6 +18,7 @@ export interface DcrStack extends EngineStack {
 const OUTPUT_NAMES = [
   "clientId", "registrationClientUri", "registrationAccessToken", "jwks", "activeKid", "privateKeyPem",
   "privateJwks", "keys", "redirectUris", "nextRotationAt", "metadata", "registrationEndpoint",
+  "nextKid", "nextKeyActivatesAt", "nextPrivateKeyPem",
 ] as const;
 
 export async function createDcrStack(

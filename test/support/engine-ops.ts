@@ -157,6 +157,18 @@ export async function failure(p: Promise<unknown>): Promise<string> {
 }
 
 /**
+ * The CLI's exit code and output from a failed Automation API operation. (The Automation API
+ * reports a non-zero exit as code -2 and keeps the process result, with the real exit code, as
+ * `commandResult.err`.)
+ */
+export function exitOf(e: unknown): { code: number; out: string } {
+  const r = (e as { commandResult?: { code: number; stdout: string; stderr: string; err?: { exitCode?: number } } }).commandResult;
+  if (r === undefined) throw e;
+  const code = typeof r.err?.exitCode === "number" ? r.err.exitCode : r.code;
+  return { code, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
  * The DIY (file) backend writes the checkpoint in place (`no_tmp_dir=true`): a CLI killed during
  * that write leaves it truncated ("failed to load checkpoint: EOF"). The documented fix is to
  * put back the `.bak` the backend kept of the previous checkpoint. Returns true when it did.
