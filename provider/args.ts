@@ -165,14 +165,27 @@ export interface DcrClientArgs {
   allowInsecureHttp?: pulumi.Input<boolean>;
 }
 
-/** Names of every argument, in one list: config defaults and validation derive from it. */
-export const ARG_NAMES = [
-  "registrationEndpoint", "issuer", "initialAccessToken", "openRegistration", "updateMethod",
-  "clientId", "clientName", "profile", "metadata", "redirectUris", "redirectUpdateMode",
-  "rotationSafe", "jwksUri", "keyAlgorithm", "kid", "kidPrefix", "signingKeyPem",
-  "rotateAfterDays", "retireAfterDays", "maxKeys", "publishAheadDays", "rotationTrigger", "adopt", "adminToken",
-  "ratRenewalPath", "pushgatewayUrl", "timeoutSeconds", "allowInsecureHttp",
-] as const satisfies readonly (keyof DcrClientArgs)[];
+/**
+ * How each argument travels, typed over every key of DcrClientArgs so none can be left out:
+ * - `plain`: passed, or taken from `dcr:<name>` config, into the inputs;
+ * - `secret`: wrapped with pulumi.secret when passed; from config it is NOT copied into inputs
+ *   (state would keep it) — the provider reads it from stack config itself;
+ * - `secretInput`: wrapped with pulumi.secret when passed, and from config read as a secret.
+ */
+export const ARG_HANDLING = {
+  registrationEndpoint: "plain", issuer: "plain", initialAccessToken: "secret", openRegistration: "plain",
+  updateMethod: "plain", clientId: "plain", clientName: "plain", profile: "plain", metadata: "plain",
+  redirectUris: "plain", redirectUpdateMode: "plain", rotationSafe: "plain", jwksUri: "plain",
+  keyAlgorithm: "plain", kid: "plain", kidPrefix: "plain", signingKeyPem: "secret", rotateAfterDays: "plain",
+  retireAfterDays: "plain", maxKeys: "plain", publishAheadDays: "plain", rotationTrigger: "plain",
+  adopt: "secretInput", adminToken: "secret", ratRenewalPath: "plain", pushgatewayUrl: "plain",
+  timeoutSeconds: "plain", allowInsecureHttp: "plain",
+} as const satisfies Record<keyof DcrClientArgs, "plain" | "secret" | "secretInput">;
 
-/** Arguments that are secrets: wrapped with pulumi.secret, and read by the provider from config. */
-export const SECRET_ARGS = ["initialAccessToken", "adminToken", "signingKeyPem"] as const;
+/** Names of every argument: config defaults and validation derive from them. */
+export type ArgName = keyof typeof ARG_HANDLING;
+export const ARG_NAMES = Object.keys(ARG_HANDLING) as ArgName[];
+
+/** Arguments the provider reads from secret stack config itself (never copied into inputs). */
+export type ConfigSecretArg = { [K in ArgName]: (typeof ARG_HANDLING)[K] extends "secret" ? K : never }[ArgName];
+export const SECRET_ARGS = ARG_NAMES.filter((n): n is ConfigSecretArg => ARG_HANDLING[n] === "secret");

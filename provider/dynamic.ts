@@ -6,15 +6,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DcrError, isDcrError } from "./errors";
 import { thumbprint, importPrivateKeyPem } from "./crypto";
-import { applyKeys, importOwnKey, inheritedKeys, nextKeyOutputs, NO_KEYS, withoutSchedule, type KeyHoldings, type Keyring } from "./keyring";
+import { applyKeys, importOwnKey, inheritedKeys, NO_KEYS, type KeyHoldings } from "./keyring";
 import { pushStatus, type DcrStatus } from "./metrics";
 import { afterWrite, describeSubstitution, type Applied } from "./plan/applied";
 import { composeJwks, foreignKeys } from "./plan/jwks";
-import { compact } from "./plan/json";
-import { dueAt } from "./plan/keys";
-import { DEFAULTS, desiredRecord } from "./plan/metadata";
+import { compact } from "./json";
+import { DEFAULTS } from "./defaults";
+import { desiredRecord } from "./plan/metadata";
 import { planDiff, policyOf } from "./plan/diff";
 import { idpView, membersToSend, ourKids, wantedMembers } from "./plan/owned";
+import { handleOf, handleOutputs, keyOutputs, observed, outputsOf, stub, withoutSchedule } from "./plan/outputs";
 import { discoverRegistrationEndpoint, register, readClient, updateClient, deleteClient, IAT_MISSING } from "./protocol/registration";
 import type { ClientHandle, ClientRecord, RenewalOptions, RequestOptions } from "./protocol/types";
 import { validateInputs } from "./validate";
@@ -249,75 +250,11 @@ async function adopt(inputs: DcrInputs, desired: DesiredRecord, own: Awaited<Ret
   }
 }
 
-function handleOf(o: DcrOutputs): ClientHandle {
-  const h: ClientHandle = {
-    clientId: o.clientId,
-    registrationClientUri: o.registrationClientUri,
-    registrationAccessToken: o.registrationAccessToken,
-  };
-  if (o.clientSecret !== undefined) h.clientSecret = o.clientSecret;
-  return h;
-}
 
-function handleOutputs(h: ClientHandle): Partial<DcrOutputs> {
-  return compact({
-    clientId: h.clientId,
-    registrationClientUri: h.registrationClientUri,
-    registrationAccessToken: h.registrationAccessToken,
-    clientSecret: h.clientSecret,
-  });
-}
 
-/** Metadata as the IdP holds it, minus what other outputs carry. */
-function metadataOf(record: ClientRecord): Record<string, unknown> {
-  const { jwks: _jwks, redirect_uris: _r, ...rest } = record.metadata;
-  return rest;
-}
 
-/** Old outputs updated with what the IdP holds now. */
-function observed(props: DcrOutputs, record: ClientRecord): DcrOutputs {
-  const idpJwks = record.metadata.jwks as Jwks | undefined;
-  return compact({
-    ...props,
-    ...handleOutputs(record.handle),
-    clientSecretExpiresAt: record.clientSecretExpiresAt ?? props.clientSecretExpiresAt,
-    // An IdP that does not show jwks at all cannot show key drift: keep what was published.
-    jwks: props.desired.jwksUri !== undefined ? props.jwks : (idpJwks ?? props.jwks),
-    redirectUris: (record.metadata.redirect_uris as string[] | undefined) ?? [],
-    metadata: metadataOf(record),
-  }) as DcrOutputs;
-}
 
-function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
-  const due = dueAt({ managed: ring.records, usedKids: ring.usedKids, ...(ring.appliedTrigger !== undefined ? { appliedTrigger: ring.appliedTrigger } : {}) }, policyOf(desired));
-  return compact({
-    jwks,
-    activeKid: ring.activeKid,
-    privateKeyPem: ring.privateKeyPem,
-    privateJwks: ring.privateJwks,
-    keys: ring.records,
-    usedKids: ring.usedKids,
-    appliedTrigger: ring.appliedTrigger,
-    nextRotationAt: due?.toISOString(),
-    ...nextKeyOutputs(ring),
-  });
-}
 
-/** Outputs after the IdP accepted a registration or update. */
-function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredRecord, published: Jwks, inputs: Pick<DcrInputs, "adminToken">): DcrOutputs {
-  const idpJwks = record.metadata.jwks as Jwks | undefined;
-  const jwks = desired.jwksUri !== undefined ? published : (idpJwks ?? published);
-  return compact({
-    ...handleOutputs(record.handle),
-    clientSecretExpiresAt: record.clientSecretExpiresAt,
-    registrationEndpoint: desired.registrationEndpoint,
-    ...keyOutputs(ring, desired, jwks),
-    redirectUris: (record.metadata.redirect_uris as string[] | undefined) ?? [],
-    metadata: metadataOf(record),
-    desired,
-    adminToken: inputs.adminToken,
-  }) as DcrOutputs;
-}
 
 /**
  * Outputs after a write of `sent`: what the IdP answered differently is recorded as applied
@@ -335,10 +272,6 @@ function warnInsecure(desired: DesiredRecord, who: string): void {
   logWarn(`DcrClient ${who}: allowInsecureHttp is set: tokens and keys may travel over plain http to the IdP; use it only on a private network you control`);
 }
 
-/** Minimal outputs for partial-failure state: the client, its RAT, and the keys we published. */
-function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring, jwks: Jwks): Partial<DcrOutputs> {
-  return { ...handleOutputs(handle), registrationEndpoint: desired.registrationEndpoint, ...keyOutputs(ring, desired, jwks), redirectUris: [], metadata: {}, desired };
-}
 
 async function report(desired: DesiredRecord, clientId: string, status: DcrStatus): Promise<void> {
   await pushStatus(desired.pushgatewayUrl, clientId, status, logWarn);

@@ -14,7 +14,7 @@ import {
 } from "./crypto";
 import { kidTime, makeKid } from "./plan/kid";
 import { copyKey, planKeys, type KeyPlan, type KeyPolicy, type KeyState } from "./plan/keys";
-import type { DcrOutputs, Jwks, KeyRecord } from "./types";
+import type { Jwks, KeyRecord } from "./types";
 
 /** What state holds about keys before a change. */
 export interface KeyHoldings {
@@ -211,17 +211,4 @@ function nextOf(records: readonly KeyRecord[], materials: ReadonlyMap<string, Ke
   return undefined;
 }
 
-/** Outputs about the key published ahead (each undefined when there is none). */
-export function nextKeyOutputs(ring: Keyring): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
-  return { nextKid: ring.next?.kid, nextKeyActivatesAt: ring.next?.activatesAt, nextPrivateKeyPem: ring.next?.privateKeyPem };
-}
 
-/**
- * Old outputs without the key schedule, which every update recomputes: merged under new key
- * outputs, a next key that has meanwhile become active (or a due date no longer pending) must
- * not linger.
- */
-export function withoutSchedule(outputs: DcrOutputs): DcrOutputs {
-  const { nextKid: _k, nextKeyActivatesAt: _a, nextPrivateKeyPem: _p, nextRotationAt: _r, ...rest } = outputs;
-  return rest;
-}

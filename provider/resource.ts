@@ -3,9 +3,12 @@
  * config `dcr:<name>`, marks secrets, and hands everything to the thin serialized provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ARG_NAMES, SECRET_ARGS, type DcrClientArgs } from "./args";
+import { ARG_HANDLING, ARG_NAMES, type DcrClientArgs } from "./args";
 import { dcrProvider } from "./provider-stub";
 import { SECRET_OUTPUTS, type Jwks, type KeyRecord } from "./types";
+
+/** The outputs DcrClient declares (every Output-typed member but the engine's own `id` and `urn`). */
+type DeclaredOutput = Exclude<{ [K in keyof DcrClient]: DcrClient[K] extends pulumi.Output<unknown> ? K : never }[keyof DcrClient], "id" | "urn">;
 
 /** An OAuth 2.0 client owned through Dynamic Client Registration (RFC 7591/7592). */
 export class DcrClient extends pulumi.dynamic.Resource {
@@ -48,14 +51,19 @@ export class DcrClient extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DcrClientArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
     const inputs = withConfigDefaults(args, new pulumi.Config("dcr"));
+    // One placeholder per declared output (the engine fills them); typed over the class's outputs
+    // so a missing or misspelt one does not compile.
     const outputs = {
       clientId: undefined, registrationClientUri: undefined, registrationAccessToken: undefined,
       clientSecret: undefined, registrationEndpoint: undefined, jwks: undefined, activeKid: undefined,
       privateKeyPem: undefined, privateJwks: undefined, keys: undefined, redirectUris: undefined,
       nextRotationAt: undefined, metadata: undefined, nextKid: undefined, nextKeyActivatesAt: undefined, nextPrivateKeyPem: undefined,
-    };
+    } satisfies Record<DeclaredOutput, undefined>;
     super(dcrProvider, name, { ...outputs, ...inputs }, {
       ...opts,
+      // A desired client_id cannot exist twice at the IdP: a replacement must delete the old
+      // client first, or the IdP refuses the new registration (409).
+      deleteBeforeReplace: opts.deleteBeforeReplace ?? inputs.clientId !== undefined,
       additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])],
     }, "dcr", "DcrClient");
   }
@@ -72,19 +80,19 @@ function withConfigDefaults(args: DcrClientArgs, config: pulumi.Config): Record<
   const out: Record<string, unknown> = {};
   for (const name of ARG_NAMES) {
     const given = args[name];
-    const secret = (SECRET_ARGS as readonly string[]).includes(name) || name === "adopt";
+    const handling = ARG_HANDLING[name];
     if (given !== undefined) {
-      out[name] = secret ? pulumi.secret(given) : given;
+      out[name] = handling === "plain" ? given : pulumi.secret(given);
       continue;
     }
-    if ((SECRET_ARGS as readonly string[]).includes(name)) continue;
-    const raw = name === "adopt" ? config.getSecret(name) : config.get(name);
+    if (handling === "secret") continue;
+    const raw = handling === "secretInput" ? config.getSecret(name) : config.get(name);
     if (raw !== undefined) out[name] = raw;
   }
   // Anything else (a typo from JavaScript, e.g. `rotateAfterDayz`) goes through too, so check()
   // refuses it by name instead of the argument being dropped silently.
   for (const [name, value] of Object.entries(args)) {
-    if (value !== undefined && !(ARG_NAMES as readonly string[]).includes(name)) out[name] = value;
+    if (value !== undefined && !(name in ARG_HANDLING)) out[name] = value;
   }
   return out;
 }

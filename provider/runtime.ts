@@ -3,6 +3,7 @@
  * configure(), and Pulumi's partial-failure error shape.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { SECRET_ARGS, type ConfigSecretArg } from "./args";
 import { DcrError } from "./errors";
 
 /** Secrets read from stack config by configure(); never copied into inputs or outputs. */
@@ -10,7 +11,7 @@ const secrets: Record<string, string | undefined> = {};
 
 /** Remember the secret arguments stack config supplies (`dcr:initialAccessToken`, …). */
 export function storeStackConfig(config: pulumi.dynamic.Config): void {
-  for (const name of ["initialAccessToken", "adminToken", "signingKeyPem"]) {
+  for (const name of SECRET_ARGS) {
     const v = config.get(`dcr:${name}`);
     if (v !== undefined && v !== "") secrets[name] = v;
     else delete secrets[name];
@@ -18,7 +19,7 @@ export function storeStackConfig(config: pulumi.dynamic.Config): void {
 }
 
 /** A secret argument from stack config, if set. */
-export function stackSecret(name: "initialAccessToken" | "adminToken" | "signingKeyPem"): string | undefined {
+export function stackSecret(name: ConfigSecretArg): string | undefined {
   return secrets[name];
 }
 

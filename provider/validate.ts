@@ -9,6 +9,7 @@ import { KEY_ALGORITHMS } from "./crypto";
 import { DEFAULT_POLICY } from "./plan/keys";
 import { publishAheadProblems } from "./plan/publish-ahead";
 import { RESERVED_METADATA } from "./plan/metadata";
+import { compact } from "./json";
 import { urlProblem } from "./url-rules";
 import type { DcrInputs } from "./types";
 
@@ -133,6 +134,15 @@ function buildSchema(allowInsecureHttp: boolean) {
 }
 
 /**
+ * The schema's members are exactly the inputs': a rule without an input, or an input without a
+ * rule, does not compile (the parsed value is then the resolved `DcrInputs`).
+ */
+type SchemaKeys = keyof z.infer<ReturnType<typeof buildSchema>>;
+type Unmatched = Exclude<keyof DcrInputs, SchemaKeys> | Exclude<SchemaKeys, keyof DcrInputs>;
+const SCHEMA_COVERS_INPUTS: [Unmatched] extends [never] ? true : Unmatched = true;
+void SCHEMA_COVERS_INPUTS;
+
+/**
  * The schema, built on first use and then reused: building it (and zod's JIT-compiled parser for
  * each new schema instance) cost ~5 ms per check(), i.e. ~1 s of provider CPU per `up` of 200
  * resources (bench/, docs/performance.md). Lazy, never at module load (see the note at the top).
@@ -147,15 +157,6 @@ function schemaFor(allowInsecureHttp: boolean): ReturnType<typeof buildSchema> {
     cachedSchemas.set(allowInsecureHttp, schema);
   }
   return schema;
-}
-
-/** A copy without undefined members at any depth (the engine's protobuf Structs reject them). */
-function withoutUndefined<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(withoutUndefined) as T;
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, withoutUndefined(x)])) as T;
-  }
-  return v;
 }
 
 /** Relations between inputs that single-field rules cannot see. */
@@ -208,7 +209,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: DcrInput
     }
     return { inputs: { ...known, ...unknown } as DcrInputs, failures };
   }
-  const inputs = { ...withoutUndefined(result.data), ...unknown } as DcrInputs;
+  const inputs = { ...compact(result.data), ...unknown } as DcrInputs;
   if (Object.keys(unknown).length === 0) crossChecks(inputs, failures);
   return { inputs, failures };
 }

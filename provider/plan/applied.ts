@@ -8,7 +8,7 @@
  * drift. Changing the input (a new `sent`) compares with the new wish again. Pure.
  */
 import { canonical, equivalent, type Canonical } from "./equivalence";
-import { deepEqual } from "./json";
+import { deepEqual } from "../json";
 
 /** One member the IdP answered differently from what was sent. */
 export interface AppliedValue {

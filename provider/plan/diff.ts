@@ -7,7 +7,7 @@ import type { DcrOutputs, DesiredRecord, Jwks } from "../types";
 import { driftedMembers } from "./applied";
 import { canonical } from "./equivalence";
 import { keyDrift } from "./jwks";
-import { deepEqual } from "./json";
+import { deepEqual } from "../json";
 import { describeKeyEvent } from "./calendar";
 import { dueEvents, type KeyPolicy } from "./keys";
 import { idpView, ourKids, wantedMembers } from "./owned";

@@ -5,7 +5,7 @@
  * Each member is reduced to a canonical form; two values are equivalent when their forms are
  * equal. Pure.
  */
-import { deepEqual } from "./json";
+import { deepEqual } from "../json";
 
 /**
  * Members whose array value is a set (RFC 7591 §2, OpenID Connect Registration §2): order and

@@ -8,6 +8,7 @@
  * them, and they do not count against `maxKeys`.
  */
 import { KEY_ALGORITHMS, type KeyAlgorithm } from "../crypto";
+import { DEFAULTS } from "../defaults";
 import { DcrError } from "../errors";
 import { makeKid } from "./kid";
 import { publishAheadProblems } from "./publish-ahead";
@@ -48,11 +49,11 @@ export interface KeyPolicy {
 }
 
 /** Policy defaults, as in the seed runbook (BFF_JWK_ROTATE/RETIRE_AFTER_DAYS, BFF_JWK_MAX_KEYS); publishing ahead is off. */
-export const DEFAULT_POLICY: Readonly<{ rotateAfterDays: 30; retireAfterDays: 60; maxKeys: 3; publishAheadDays: 0 }> = Object.freeze({
-  rotateAfterDays: 30,
-  retireAfterDays: 60,
-  maxKeys: 3,
-  publishAheadDays: 0,
+export const DEFAULT_POLICY = Object.freeze({
+  rotateAfterDays: DEFAULTS.rotateAfterDays,
+  retireAfterDays: DEFAULTS.retireAfterDays,
+  maxKeys: DEFAULTS.maxKeys,
+  publishAheadDays: DEFAULTS.publishAheadDays,
 });
 
 /** What the planner knows about the keys. */

@@ -4,16 +4,7 @@
  */
 import type { DcrInputs, DesiredRecord, Jwks } from "../types";
 import type { PublicJwk } from "../crypto";
-import { DEFAULT_POLICY } from "./keys";
-
-/** Defaults applied when neither the program nor stack config sets a value. */
-export const DEFAULTS = {
-  keyAlgorithm: "RS256",
-  kidPrefix: "dcr",
-  updateMethod: "PUT",
-  timeoutSeconds: 30,
-  tokenEndpointAuthMethod: "private_key_jwt",
-} as const;
+import { DEFAULTS } from "../defaults";
 
 /** Metadata members a user may not set through `metadata` (owned by dedicated inputs or the IdP). */
 export const RESERVED_METADATA = [
@@ -31,9 +22,9 @@ export function desiredRecord(
     registrationEndpoint,
     keyAlgorithm: inputs.keyAlgorithm ?? DEFAULTS.keyAlgorithm,
     kidPrefix: inputs.kidPrefix ?? DEFAULTS.kidPrefix,
-    rotateAfterDays: inputs.rotateAfterDays ?? DEFAULT_POLICY.rotateAfterDays,
-    retireAfterDays: inputs.retireAfterDays ?? DEFAULT_POLICY.retireAfterDays,
-    maxKeys: inputs.maxKeys ?? DEFAULT_POLICY.maxKeys,
+    rotateAfterDays: inputs.rotateAfterDays ?? DEFAULTS.rotateAfterDays,
+    retireAfterDays: inputs.retireAfterDays ?? DEFAULTS.retireAfterDays,
+    maxKeys: inputs.maxKeys ?? DEFAULTS.maxKeys,
     updateMethod: inputs.updateMethod ?? DEFAULTS.updateMethod,
     timeoutSeconds: inputs.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
   };

@@ -4,6 +4,8 @@
  * transport failure into a {@link DcrError}. Status codes the IdP answers with are returned to
  * the caller, which knows what they mean for its operation; {@link idpError} maps the rest.
  */
+import { DEFAULTS } from "../defaults";
+import { compact } from "../json";
 import { DcrError, type DcrErrorCode } from "../errors";
 import { displayUrl, excerpt, redactSecrets } from "./redact";
 import { rejectedMembers } from "./rejection";
@@ -43,7 +45,13 @@ export interface HttpAnswer {
   earlierAttemptLost?: string;
 }
 
-const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryBaseMs: 200, maxRetryAfterMs: 30_000, maxBodyBytes: 1024 * 1024 };
+const HTTP_DEFAULTS = {
+  timeoutMs: DEFAULTS.timeoutSeconds * 1000,
+  retries: DEFAULTS.retries,
+  retryBaseMs: DEFAULTS.retryBaseMs,
+  maxRetryAfterMs: DEFAULTS.maxRetryAfterMs,
+  maxBodyBytes: DEFAULTS.maxBodyBytes,
+};
 const MAX_BACKOFF_MS = 10_000;
 
 /** The body was larger than allowed; raised while reading. */
@@ -51,7 +59,7 @@ class BodyTooLarge extends Error {}
 
 /** Sends `call`, retrying per its policy; returns the final answer for any status other than 429/5xx. */
 export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<HttpAnswer> {
-  const o = { ...DEFAULTS, ...definedOnly(opts) };
+  const o = { ...HTTP_DEFAULTS, ...compact(opts) };
   const attempts = Math.max(0, Math.floor(o.retries)) + 1;
   const where = `${call.method} ${displayUrl(call.url)}`;
   let lost: string | undefined;
@@ -263,6 +271,3 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -2,6 +2,7 @@
  * Wire types of the protocol layer: RFC 7591 client metadata (snake_case, as sent and received),
  * the handle that manages one client (RFC 7592), and the options every request takes.
  */
+import { DEFAULTS } from "../defaults";
 
 /** RFC 7591 client metadata as it travels on the wire (snake_case members). */
 export type ClientMetadata = Record<string, unknown>;
@@ -83,7 +84,7 @@ export interface UpdateOptions {
 }
 
 /** Default {@link RenewalOptions.ratRenewalPath}. */
-export const DEFAULT_RAT_RENEWAL_PATH = "/api/admin/dcr/clients/{client_id}/tokens";
+export const DEFAULT_RAT_RENEWAL_PATH = DEFAULTS.ratRenewalPath;
 
 /** JWK members only a private or symmetric key has (RFC 7518 §6). */
 export const PRIVATE_JWK_MEMBERS: readonly string[] = ["d", "p", "q", "dp", "dq", "qi", "k"];

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { planDiff } from "../../provider/plan/diff";
 import { desiredRecord } from "../../provider/plan/metadata";
-import { deepEqual } from "../../provider/plan/json";
+import { deepEqual } from "../../provider/json";
 import { wantedMembers } from "../../provider/plan/owned";
 import type { DcrInputs, DcrOutputs } from "../../provider/types";
 

@@ -1,4 +1,4 @@
-/** Structural helpers for JSON values. Pure. */
+/** Structural helpers for JSON values, shared by every layer. Pure. */
 
 /** Structural equality for JSON values (object member order ignored, array order kept). */
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -16,7 +16,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
 }
 
-/** A shallow copy without undefined members (the engine's protobuf Structs reject them). */
-export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** A copy without undefined members at any depth (the engine's protobuf Structs reject them). */
+export function compact<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(compact) as T;
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, compact(x)])) as T;
+  }
+  return v;
 }
