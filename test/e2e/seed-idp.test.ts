@@ -7,6 +7,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startSeedIdp } from "../support/seed-idp";
 import { createDcrStack } from "../support/dcr-stack";
+import { dcrClients, exportWithSecrets } from "../support/engine-ops";
 
 const DAY = 86400_000;
 
@@ -63,6 +64,17 @@ test("seed IdP: PATCH, config policy, admin renewal, destroy", async () => {
     assert.deepEqual(idp.requests.entries.map((e) => `${e.method} ${e.status}`), ["PATCH 403", "POST 201", "PATCH 200"], "PATCH 403, renew, PATCH again");
     const o3 = await stack.outputsOf("bff");
     assert.equal(o3.registrationAccessToken, idp.currentRat("bff-server"), "the RAT renewed after the 403 is in state");
+
+    // DCR_FORCE_REPLACE with a fixed client_id: the old client must go before the new one can
+    // take the id, so `up --replace` deletes first (the resource asks for delete-before-replace).
+    const urn = dcrClients((await exportWithSecrets(stack)).resources).get("bff")?.urn as string;
+    idp.requests.reset();
+    await stack.stack.up({ replace: [urn] });
+    const writes = idp.requests.entries.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.status}`);
+    assert.deepEqual(writes, ["DELETE 204", "POST 201"], "deleted, then registered again under the same client_id");
+    const o4 = await stack.outputsOf("bff");
+    assert.equal(o4.clientId, "bff-server");
+    assert.notEqual(o4.registrationAccessToken, o3.registrationAccessToken);
     assert.ok(!(o3.keys as { kid: string }[]).some((k) => k.kid === "bff-sig-001"));
 
     await stack.destroy();
