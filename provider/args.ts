@@ -1,6 +1,7 @@
 /**
  * Public inputs of {@link DcrClient}. Every argument the program does not pass is taken from
- * stack config `dcr:<name>` (e.g. `pulumi config set dcr:rotateAfterDays 30`).
+ * stack config `dcr:<name>` (e.g. `pulumi config set dcr:rotateAfterDays 30`). Which argument
+ * replaces which setting of the container-start bootstrap helper is in docs/runbook-mapping.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { KeyAlgorithm } from "./crypto";
@@ -31,7 +32,7 @@ export interface DcrClientArgs {
    */
   issuer?: pulumi.Input<string>;
   /**
-   * Initial Access Token, needed only to create the client (secret; seed `DCR_IAT`). Prefer
+   * Initial Access Token, needed only to create the client (secret). Prefer
    * `pulumi config set --secret dcr:initialAccessToken …`: read from config it never enters state.
    * Removing or changing it after the client exists changes nothing.
    * @see RFC 7591 §3
@@ -41,15 +42,15 @@ export interface DcrClientArgs {
   openRegistration?: pulumi.Input<boolean>;
   /**
    * How updates are sent. `"PUT"` (RFC 7592 §2.2): read the client, overlay the fields this
-   * resource owns, send the full record. `"PATCH"`: send only the owned fields (seed-style IdPs).
+   * resource owns, send the full record. `"PATCH"`: send only the owned fields (IdPs that accept only PATCH).
    * Defaults to "PUT".
    */
   updateMethod?: pulumi.Input<"PUT" | "PATCH">;
-  /** Desired `client_id` for IdPs that honour one (seed `DCR_CLIENT_ID`). Changing it replaces the client. */
+  /** Desired `client_id` for IdPs that honour one. Changing it replaces the client. */
   clientId?: pulumi.Input<string>;
   /** `client_name` metadata. Owned by this resource once set. */
   clientName?: pulumi.Input<string>;
-  /** IdP client profile/template sent as `profile` (seed `DCR_CLIENT_PROFILE`, e.g. `code-flow-pkjwt`). */
+  /** IdP client profile/template sent as `profile` (a template some IdPs offer, e.g. `code-flow-pkjwt`). */
   profile?: pulumi.Input<string>;
   /**
    * Any other RFC 7591 / OIDC client metadata (snake_case wire names), passed through and owned
@@ -65,7 +66,7 @@ export interface DcrClientArgs {
    */
   metadata?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /**
-   * `redirect_uris` to ensure (seed `DCR_REDIRECT_URIS`); how they are applied follows
+   * `redirect_uris` to ensure; how they are applied follows
    * `redirectUpdateMode`. Absolute URLs without fragment. Not given → never touched.
    */
   redirectUris?: pulumi.Input<pulumi.Input<string>[]>;
@@ -74,7 +75,7 @@ export interface DcrClientArgs {
    * `"merge"`: existing ∪ given, existing order first, no duplicates; `"none"`: never touch.
    */
   redirectUpdateMode?: pulumi.Input<RedirectUpdateMode>;
-  /** Non-destructive rotation (seed `DCR_ROTATION_SAFE`): forces `redirectUpdateMode` "merge". Defaults to false. */
+  /** Non-destructive rotation: forces `redirectUpdateMode` "merge". Defaults to false. */
   rotationSafe?: pulumi.Input<boolean>;
   /**
    * Register this `jwks_uri` instead of an inline `jwks`; the application then serves the
@@ -84,16 +85,16 @@ export interface DcrClientArgs {
   /**
    * Signing algorithm of generated keys, also registered as `token_endpoint_auth_signing_alg`
    * (unless `metadata` sets it) so IdPs that enforce the registered alg accept the assertions.
-   * Defaults to "RS256" (RSA 2048), as the seed. Changing it rotates: the new key and the new alg
+   * Defaults to "RS256" (RSA 2048). Changing it rotates: the new key and the new alg
    * are published in one request.
    */
   keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
-  /** Kid of the FIRST key (seed `BFF_KID`); later keys get generated kids. */
+  /** Kid of the FIRST key; later keys get generated kids. */
   kid?: pulumi.Input<string>;
   /** Prefix of generated kids: `<prefix>-<yyyymmddThhmmssZ>`. Defaults to "dcr". */
   kidPrefix?: pulumi.Input<string>;
   /**
-   * Bring your own private key (PKCS#8 or PKCS#1/SEC1 PEM; secret; seed `DCR_SIGNING_KEY`) as the
+   * Bring your own private key (PKCS#8 or PKCS#1/SEC1 PEM; secret) as the
    * active key instead of a generated one. Changing it publishes the new key.
    */
   signingKeyPem?: pulumi.Input<string>;
@@ -125,7 +126,7 @@ export interface DcrClientArgs {
   /** Take over an existing client (no Initial Access Token needed). */
   adopt?: pulumi.Input<DcrAdoptArgs>;
   /**
-   * Admin token (secret; seed `BOOTSTRAP_ADMIN_TOKEN`) for the IdP's admin API at
+   * Admin token (secret) for the IdP's admin API at
    * `ratRenewalPath`. When the IdP refuses the Registration Access Token (401/403), it is renewed
    * there and the request retried once; when the admin API says the client does not exist (404),
    * the client is taken as gone: `pulumi refresh` drops the resource and `pulumi destroy`
@@ -145,13 +146,20 @@ export interface DcrClientArgs {
    * Path (or absolute URL) of the IdP's admin endpoint that issues a new Registration Access
    * Token; `{client_id}` is substituted; POSTed with `adminToken`; the answer carries the token as
    * `registration_access_token` (or Keycloak's `registrationAccessToken`). Relative paths resolve
-   * against the origin of the client's registration URI. Defaults to the seed IdP's
+   * against the origin of the client's registration URI. Defaults to the seed-style IdP's
    * "/api/admin/dcr/clients/{client_id}/tokens"; for Keycloak
    * "/admin/realms/<realm>/clients/{client_id}/registration-access-token".
    */
   ratRenewalPath?: pulumi.Input<string>;
-  /** Prometheus Pushgateway base URL (seed `PROM_PUSHGATEWAY_URL`) for the `bff_dcr_status` metric. */
+  /**
+   * Prometheus Pushgateway base URL for the status metric (`metricName`): after each create,
+   * update and refresh the client's group (job `pulumi_dcr`, label `client_id`) holds one sample
+   * with `status` = success, rat_cached, rat_invalid or jwks_rotation_failed. A Pushgateway that
+   * cannot be reached only logs a warning. No default: nothing is pushed.
+   */
   pushgatewayUrl?: pulumi.Input<string>;
+  /** Name of the status metric. Defaults to "bff_dcr_status" (the bootstrap helper's, for existing alerts). */
+  metricName?: pulumi.Input<string>;
   /** Per-request timeout in seconds. Defaults to 30. */
   timeoutSeconds?: pulumi.Input<number>;
   /**
@@ -178,7 +186,7 @@ export const ARG_HANDLING = {
   redirectUris: "plain", redirectUpdateMode: "plain", rotationSafe: "plain", jwksUri: "plain",
   keyAlgorithm: "plain", kid: "plain", kidPrefix: "plain", signingKeyPem: "secret", rotateAfterDays: "plain",
   retireAfterDays: "plain", maxKeys: "plain", publishAheadDays: "plain", rotationTrigger: "plain",
-  adopt: "secretInput", adminToken: "secret", ratRenewalPath: "plain", pushgatewayUrl: "plain",
+  adopt: "secretInput", adminToken: "secret", ratRenewalPath: "plain", pushgatewayUrl: "plain", metricName: "plain",
   timeoutSeconds: "plain", allowInsecureHttp: "plain",
 } as const satisfies Record<keyof DcrClientArgs, "plain" | "secret" | "secretInput">;
 

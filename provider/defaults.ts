@@ -29,6 +29,8 @@ export const DEFAULTS = {
   maxRetryAfterMs: 30_000,
   /** Most bytes read of a response body. */
   maxBodyBytes: 1024 * 1024,
+  /** Name of the status metric pushed to a Pushgateway (the bootstrap helper's, kept for its alerts). */
+  metricName: "bff_dcr_status",
   /** The seed-style IdP's admin endpoint that issues a new registration access token. */
   ratRenewalPath: "/api/admin/dcr/clients/{client_id}/tokens",
 } as const;

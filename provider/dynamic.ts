@@ -274,5 +274,5 @@ function warnInsecure(desired: DesiredRecord, who: string): void {
 
 
 async function report(desired: DesiredRecord, clientId: string, status: DcrStatus): Promise<void> {
-  await pushStatus(desired.pushgatewayUrl, clientId, status, logWarn);
+  await pushStatus(desired.pushgatewayUrl, clientId, status, logWarn, desired.metricName);
 }

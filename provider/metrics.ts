@@ -1,15 +1,17 @@
 /**
- * The seed's status metric, pushed to a Prometheus Pushgateway:
- * `bff_dcr_status{status="success|rat_cached|rat_invalid|jwks_rotation_failed"} 1`, grouped by
- * job `pulumi_dcr` and the client's id. A Pushgateway that is down only logs a warning.
+ * The status metric, pushed to a Prometheus Pushgateway:
+ * `<metricName>{status="success|rat_cached|rat_invalid|jwks_rotation_failed"} 1` (by default
+ * `bff_dcr_status`, the name the bootstrap helper used, so existing alerts keep working), grouped
+ * by job `pulumi_dcr` and the client's id. A Pushgateway that is down only logs a warning.
  */
+import { DEFAULTS } from "./defaults";
 
-/** The statuses the seed helper reported. */
+/** The statuses the bootstrap helper reported. */
 export type DcrStatus = "success" | "rat_cached" | "rat_invalid" | "jwks_rotation_failed";
 
 /** Text exposition body for one status. */
-export function statusBody(status: DcrStatus): string {
-  return `# HELP bff_dcr_status Outcome of the last DCR operation (pulumi-dcr).\n# TYPE bff_dcr_status gauge\nbff_dcr_status{status="${status}"} 1\n`;
+export function statusBody(status: DcrStatus, metricName: string = DEFAULTS.metricName): string {
+  return `# HELP ${metricName} Outcome of the last DCR operation (pulumi-dcr).\n# TYPE ${metricName} gauge\n${metricName}{status="${status}"} 1\n`;
 }
 
 /** Pushgateway group URL for a client: /metrics/job/pulumi_dcr/client_id@base64/<id>. */
@@ -27,6 +29,7 @@ export async function pushStatus(
   clientId: string,
   status: DcrStatus,
   warn: (message: string) => void,
+  metricName: string = DEFAULTS.metricName,
   timeoutMs = 5000,
 ): Promise<void> {
   if (!pushgatewayUrl) return;
@@ -35,12 +38,12 @@ export async function pushStatus(
     const res = await fetch(url, {
       method: "PUT",
       headers: { "content-type": "text/plain; version=0.0.4" },
-      body: statusBody(status),
+      body: statusBody(status, metricName),
       signal: AbortSignal.timeout(timeoutMs),
     });
     await res.body?.cancel();
-    if (!res.ok) warn(`pushing bff_dcr_status to the Pushgateway failed: HTTP ${res.status} from ${new URL(url).origin}`);
+    if (!res.ok) warn(`pushing ${metricName} to the Pushgateway failed: HTTP ${res.status} from ${new URL(url).origin}`);
   } catch (e) {
-    warn(`pushing bff_dcr_status to the Pushgateway at ${new URL(url).origin} failed: ${(e as Error).message}`);
+    warn(`pushing ${metricName} to the Pushgateway at ${new URL(url).origin} failed: ${(e as Error).message}`);
   }
 }

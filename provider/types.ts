@@ -42,6 +42,7 @@ export interface DcrInputs {
   adminToken?: string;
   ratRenewalPath?: string;
   pushgatewayUrl?: string;
+  metricName?: string;
   timeoutSeconds?: number;
   allowInsecureHttp?: boolean;
 }
@@ -71,7 +72,7 @@ export interface Jwks<K = PublicJwk> {
 export type DesiredRecord = Pick<
   DcrInputs,
   | "issuer" | "clientId" | "clientName" | "profile" | "metadata" | "redirectUris" | "redirectUpdateMode"
-  | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "ratRenewalPath" | "allowInsecureHttp"
+  | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "metricName" | "ratRenewalPath" | "allowInsecureHttp"
   | "publishAheadDays"
 > &
   Required<Pick<DcrInputs, "keyAlgorithm" | "kidPrefix" | "rotateAfterDays" | "retireAfterDays" | "maxKeys" | "updateMethod" | "timeoutSeconds">> & {

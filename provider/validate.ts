@@ -128,6 +128,7 @@ function buildSchema(allowInsecureHttp: boolean) {
       .refine((s) => s.includes("{client_id}"), { error: "must contain {client_id}" })
       .optional(),
     pushgatewayUrl: url("metrics").optional(),
+    metricName: z.string({ error: "must be a string" }).regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)" }).optional(),
     timeoutSeconds: int(1, 600, "seconds").optional(),
     allowInsecureHttp: bool.optional(),
   }).strict();

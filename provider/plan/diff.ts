@@ -22,7 +22,7 @@ export const FIELD_EFFECT = {
   clientName: "update", profile: "update", metadata: "update", redirectUris: "update", redirectUpdateMode: "update",
   rotationSafe: "update", jwksUri: "update", keyAlgorithm: "update", kidPrefix: "update", kid: "update",
   rotateAfterDays: "update", retireAfterDays: "update", maxKeys: "update", publishAheadDays: "update", rotationTrigger: "update",
-  updateMethod: "update", signingKeyThumbprint: "update", pushgatewayUrl: "update", timeoutSeconds: "update",
+  updateMethod: "update", signingKeyThumbprint: "update", pushgatewayUrl: "update", metricName: "update", timeoutSeconds: "update",
   ratRenewalPath: "update", allowInsecureHttp: "update",
 } as const satisfies Record<keyof DesiredRecord, "identity" | "update">;
 

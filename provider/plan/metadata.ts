@@ -44,6 +44,7 @@ export function desiredRecord(
     signingKeyThumbprint: extra.signingKeyThumbprint,
     adoptedClientId: inputs.adopt?.clientId,
     pushgatewayUrl: inputs.pushgatewayUrl,
+    metricName: inputs.metricName,
     ratRenewalPath: inputs.ratRenewalPath,
     allowInsecureHttp: inputs.allowInsecureHttp,
   };

@@ -60,7 +60,7 @@ export interface RequestOptions {
   allowInsecureHttp?: boolean;
 }
 
-/** How a refused registration access token is renewed (the seed IdP's admin API). */
+/** How a refused registration access token is renewed through the IdP's admin API. */
 export interface RenewalOptions {
   /** Admin bearer token for the renewal endpoint; without it a refused RAT is an ERR_RAT_INVALID. Secret. */
   adminToken?: string;

@@ -15,10 +15,10 @@ import { leaks, outputSecrets } from "../support/secrets";
 const DAY = 86_400_000;
 
 /** The bff_dcr_status samples the Pushgateway serves for `clientId`, as `<status> <value>`; all its text in `seen`. */
-async function statusOf(gw: Pushgateway, clientId: string, seen: string[]): Promise<string[]> {
+async function statusOf(gw: Pushgateway, clientId: string, seen: string[], metric = "bff_dcr_status"): Promise<string[]> {
   const text = await gw.metrics();
   seen.push(text);
-  const lines = text.split("\n").filter((l) => l.startsWith("bff_dcr_status{") && l.includes(`client_id="${clientId}"`));
+  const lines = text.split("\n").filter((l) => l.startsWith(`${metric}{`) && l.includes(`client_id="${clientId}"`));
   for (const l of lines) assert.match(l, /job="pulumi_dcr"/);
   return lines.map((l) => `${/status="([^"]*)"/.exec(l)?.[1] ?? "?"} ${l.split(" ").pop() ?? ""}`);
 }
@@ -60,6 +60,12 @@ test("bff_dcr_status reaches a real Pushgateway: success, rat_cached, jwks_rotat
     const renewed = await stack.outputsOf("bff");
     const secrets = [idp.initialAccessToken, idp.adminToken, ...outputSecrets(o), ...outputSecrets(renewed)];
     assert.deepEqual(leaks(seen.join("\n"), secrets), [], "no secret in what the Pushgateway holds");
+
+    // The metric name is configurable (bff_dcr_status stays the default for existing alerts).
+    stack.args = { bff: { ...stack.args.bff, metricName: "dcr_client_status" } };
+    await stack.up();
+    await stack.refresh();
+    assert.deepEqual(await statusOf(gw, id, seen, "dcr_client_status"), ["rat_cached 1"], "pushed under the configured name");
 
     await gw.close();
     const refresh = await stack.refresh();
