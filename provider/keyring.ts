@@ -13,7 +13,8 @@ import {
   type PublicJwk,
 } from "./crypto";
 import { kidTime, makeKid } from "./plan/kid";
-import { copyKey, planKeys, type KeyPlan, type KeyPolicy, type KeyState } from "./plan/keys";
+import { needsSignerOfOurs, planHoldings } from "./plan/holdings";
+import { copyKey, type KeyPlan, type KeyPolicy } from "./plan/keys";
 import type { Jwks, KeyRecord } from "./types";
 
 /** What state holds about keys before a change. */
@@ -96,13 +97,12 @@ export async function applyKeys(
 ): Promise<Keyring> {
   const hasPrivate = new Set(held.privateJwks.keys.map((j) => j.kid as string));
   if (held.nextKid !== undefined && held.nextPrivateKeyPem !== undefined) hasPrivate.add(held.nextKid);
-  let planned = planWith(held, policy, now, naming, own);
-  const signer = planned.plan.activeKid;
-  if (signer !== planned.plan.generate?.kid && !hasPrivate.has(signer) && signer !== own?.kid) {
+  let planned = planHoldings(held, policy, now, naming, own);
+  if (needsSignerOfOurs(planned.plan, hasPrivate, own?.kid)) {
     // The active key is inherited (no private half here): add a fresh key of ours as active.
     const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
     own = await generateKeyMaterial(policy.algorithm, makeKid(naming.kidPrefix, at, new Set(planned.used)), at);
-    planned = planWith(held, policy, now, naming, own);
+    planned = planHoldings(held, policy, now, naming, own);
   }
   const { plan, used } = planned;
   const materials = new Map<string, KeyMaterial>();
@@ -151,27 +151,6 @@ export async function applyKeys(
   return ring;
 }
 
-function planWith(
-  held: KeyHoldings,
-  policy: KeyPolicy,
-  now: Date,
-  naming: { kidPrefix: string; kid?: string },
-  own: KeyMaterial | undefined,
-): { plan: KeyPlan; used: string[] } {
-  const records = own ? [{ kid: own.kid, alg: own.alg, createdAt: own.createdAt }, ...held.keys] : [...held.keys];
-  const used = [...new Set([...held.usedKids, ...records.map((k) => k.kid)])];
-  const state: KeyState = { managed: records, usedKids: used };
-  if (held.appliedTrigger !== undefined) state.appliedTrigger = held.appliedTrigger;
-  if (own) {
-    // Importing a new own key IS this run's rotation: a trigger or "rotate now" (0 days) must not
-    // supersede it at once with a generated key.
-    if (policy.rotationTrigger !== undefined) state.appliedTrigger = policy.rotationTrigger;
-    if (policy.rotateAfterDays === 0) policy = { ...policy, rotateAfterDays: 36500 };
-  }
-  // An explicit kid names only the very first key this resource creates.
-  const firstKey = held.keys.length === 0 && !own && held.usedKids.length === 0;
-  return { plan: planKeys(state, policy, now, firstKey ? naming : { kidPrefix: naming.kidPrefix }), used };
-}
 
 async function activePem(
   kid: string,
