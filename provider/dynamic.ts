@@ -38,7 +38,7 @@ export async function check(olds: DcrInputs, news: DcrInputs): Promise<pulumi.dy
     }
   }
   const creating = Object.keys(olds ?? {}).filter((k) => k !== "__provider").length === 0;
-  if (failures.length === 0 && creating && !inputs.adopt && !inputs.openRegistration && !iatOf(inputs)) {
+  if (failures.length === 0 && creating && missingIat(inputs)) {
     failures.push({ property: "initialAccessToken", reason: IAT_MISSING });
   }
   const out = { ...inputs } as Record<string, unknown>;
@@ -74,9 +74,10 @@ export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateRe
   const desired = await desiredFor(inputs, undefined, endpoint);
   warnInsecure(desired, inputs.clientName ?? "(new client)");
   const now = clock();
+  // Before any key is generated: without a token there is nothing to register (check() refuses
+  // this already; a create can still meet it when the config changed between check and create).
+  if (missingIat(inputs)) throw new DcrError("ERR_IAT_MISSING", IAT_MISSING);
   const iat = iatOf(inputs);
-  // Before any key is generated: without a token there is nothing to register.
-  if (!inputs.adopt && !iat && !inputs.openRegistration) throw new DcrError("ERR_IAT_MISSING", IAT_MISSING);
   const own = await ownKey(inputs, desired, NO_KEYS, now);
   if (inputs.adopt) return adopt(inputs, desired, own);
   const ring = await applyKeys(NO_KEYS, policyOf(desired), now, naming(desired), own);
@@ -162,6 +163,11 @@ export async function remove(id: string, props: DcrOutputs): Promise<void> {
 
 function iatOf(inputs: DcrInputs): string | undefined {
   return inputs.initialAccessToken ?? stackSecret("initialAccessToken");
+}
+
+/** The one missing-IAT rule: a new registration needs an IAT, unless adopting or the IdP registers openly. */
+function missingIat(inputs: DcrInputs): boolean {
+  return !inputs.adopt && !inputs.openRegistration && !iatOf(inputs);
 }
 
 function requestOptions(from: Pick<DcrInputs, "timeoutSeconds" | "allowInsecureHttp">): RequestOptions {
