@@ -151,7 +151,6 @@ export async function applyKeys(
   return ring;
 }
 
-
 async function activePem(
   kid: string,
   held: KeyHoldings,
@@ -189,5 +188,3 @@ function nextOf(records: readonly KeyRecord[], materials: ReadonlyMap<string, Ke
   }
   return undefined;
 }
-
-

@@ -34,15 +34,13 @@ export function ourKids(o: Pick<DcrOutputs, "keys" | "usedKids">): Set<string> {
 
 /**
  * The members to send: those whose value at the IdP is not what it should hold (see
- * applied.ts), or every wanted member when `always` (adopting a client). Empty = send nothing.
+ * applied.ts). Empty = send nothing.
  */
 export function membersToSend(
   olds: Pick<DcrOutputs, "metadata" | "redirectUris" | "jwks" | "desired" | "applied">,
   want: Record<string, unknown>,
   ours: ReadonlySet<string>,
-  always = false,
 ): Record<string, unknown> {
-  if (always) return { ...want };
   const differ = driftedMembers(want, idpView(olds), olds.applied, ours);
   return Object.fromEntries(differ.map((m) => [m, want[m]]));
 }
