@@ -45,12 +45,20 @@ export function parseArgs(argv: readonly string[], repoRoot: string): BenchConfi
   const sizes = argv.find((a) => a.startsWith("--sizes="))?.slice("--sizes=".length);
   const render = argv.find((a) => a.startsWith("--render="))?.slice("--render=".length);
   const sections = only ? (only.split(",") as Section[]) : SECTIONS;
-  for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (use ${SECTIONS.join(", ")})`);
-  const unknown = argv.filter((a) => a !== "--smoke" && !["--only=", "--out=", "--sizes=", "--render="].some((p) => a.startsWith(p)));
-  if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(" ")} (use --smoke, --only=…, --sizes=…, --out=…, --render=…)`);
+  for (const s of sections)
+    if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (use ${SECTIONS.join(", ")})`);
+  const unknown = argv.filter(
+    (a) => a !== "--smoke" && !["--only=", "--out=", "--sizes=", "--render="].some((p) => a.startsWith(p)),
+  );
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown argument(s): ${unknown.join(" ")} (use --smoke, --only=…, --sizes=…, --out=…, --render=…)`,
+    );
   const results = path.join(repoRoot, "bench", "results");
   const partial = only !== undefined || sizes !== undefined;
-  const cfg = smoke ? smokeConfig(sections, out ?? path.join(results, "smoke.tmp")) : fullConfig(sections, out, results, repoRoot, partial);
+  const cfg = smoke
+    ? smokeConfig(sections, out ?? path.join(results, "smoke.tmp"))
+    : fullConfig(sections, out, results, repoRoot, partial);
   if (sizes !== undefined) cfg.engineSizes = parseSizes(sizes);
   if (render !== undefined) {
     cfg.render = path.resolve(render);
@@ -63,7 +71,11 @@ export function parseArgs(argv: readonly string[], repoRoot: string): BenchConfi
 function parseSizes(text: string): { size: number; reps: number }[] {
   return text.split(",").map((item) => {
     const [size, reps] = item.split("x").map(Number);
-    if (!Number.isInteger(size) || (size as number) < 1 || (reps !== undefined && (!Number.isInteger(reps) || reps < 1))) {
+    if (
+      !Number.isInteger(size) ||
+      (size as number) < 1 ||
+      (reps !== undefined && (!Number.isInteger(reps) || reps < 1))
+    ) {
       throw new Error(`--sizes: "${item}" is not <size>[x<repetitions>], e.g. 20x3`);
     }
     return { size: size as number, reps: reps ?? 1 };
@@ -80,14 +92,23 @@ function smokeConfig(sections: Section[], dir: string): BenchConfig {
     providerRsaOps: 2,
     diffCalls: 200,
     warmup: 1,
-    engineSizes: [{ size: 1, reps: 1 }, { size: 3, reps: 1 }],
+    engineSizes: [
+      { size: 1, reps: 1 },
+      { size: 3, reps: 1 },
+    ],
     attribution: false,
     resultsDir: dir,
     docsDir: dir,
   };
 }
 
-function fullConfig(sections: Section[], out: string | undefined, results: string, repoRoot: string, partial: boolean): BenchConfig {
+function fullConfig(
+  sections: Section[],
+  out: string | undefined,
+  results: string,
+  repoRoot: string,
+  partial: boolean,
+): BenchConfig {
   return {
     mode: "full",
     partial,
@@ -97,7 +118,11 @@ function fullConfig(sections: Section[], out: string | undefined, results: strin
     providerRsaOps: 100,
     diffCalls: 5000,
     warmup: 10,
-    engineSizes: [{ size: 1, reps: 3 }, { size: 20, reps: 3 }, { size: 200, reps: 2 }],
+    engineSizes: [
+      { size: 1, reps: 3 },
+      { size: 20, reps: 3 },
+      { size: 200, reps: 2 },
+    ],
     attribution: true,
     resultsDir: out ?? results,
     docsDir: out ?? (partial ? undefined : path.join(repoRoot, "docs")),

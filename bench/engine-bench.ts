@@ -32,13 +32,18 @@ type OpMap = Record<string, number | undefined> | undefined;
 type Log = (line: string) => void;
 
 function changed(ops: OpMap): number {
-  return Object.entries(ops ?? {}).filter(([k]) => k !== "same").reduce((n, [, v]) => n + (v ?? 0), 0);
+  return Object.entries(ops ?? {})
+    .filter(([k]) => k !== "same")
+    .reduce((n, [, v]) => n + (v ?? 0), 0);
 }
 
 /** CPU seconds of this process, and of its reaped children (the CLI, which reaps its plugins). */
 function cpuNow(): { self: number; children: number } {
   const u = process.cpuUsage();
-  return { self: (u.user + u.system) / 1e6, children: statCpuSeconds(fs.readFileSync("/proc/self/stat", "utf8"), true) };
+  return {
+    self: (u.user + u.system) / 1e6,
+    children: statCpuSeconds(fs.readFileSync("/proc/self/stat", "utf8"), true),
+  };
 }
 
 async function runCommand(stack: BenchStack, cmd: EngineCommand, idp: BenchIdp): Promise<Run> {
@@ -58,7 +63,11 @@ async function runCommand(stack: BenchStack, cmd: EngineCommand, idp: BenchIdp):
     host = await sampler.stop();
   }
   const cpu1 = cpuNow();
-  const cpu = { bench: cpu1.self - cpu0.self, cli: Math.max(0, cpu1.children - cpu0.children - host.cpuSeconds), host: host.cpuSeconds };
+  const cpu = {
+    bench: cpu1.self - cpu0.self,
+    cli: Math.max(0, cpu1.children - cpu0.children - host.cpuSeconds),
+    host: host.cpuSeconds,
+  };
   return { ms, requests: idp.requests.entries.length - from, rssBytes: host.peakBytes, changes: changed(ops), cpu };
 }
 
@@ -90,7 +99,14 @@ async function stateRow(size: number, dcr: BenchStack, trivial: BenchStack): Pro
 }
 
 /** One repetition at one size: both stacks, every command, interleaved. */
-async function repetition(size: number, rep: number, checkpoints: boolean, idp: BenchIdp, runs: Map<string, Run[]>, log: Log): Promise<StateRow> {
+async function repetition(
+  size: number,
+  rep: number,
+  checkpoints: boolean,
+  idp: BenchIdp,
+  runs: Map<string, Run[]>,
+  log: Log,
+): Promise<StateRow> {
   const dcr = await createBenchStack("dcr", size, idp, checkpoints);
   const trivial = await createBenchStack("trivial", size, idp, checkpoints);
   const order: BenchStack[] = (rep + size) % 2 === 0 ? [dcr, trivial] : [trivial, dcr];
@@ -102,7 +118,9 @@ async function repetition(size: number, rep: number, checkpoints: boolean, idp: 
         const run = await runCommand(stack, cmd, idp);
         const key = `${stack.kind}|${cmd}`;
         runs.set(key, [...(runs.get(key) ?? []), run]);
-        log(`  n=${size} ${tag} ${stack.kind.padEnd(7)} ${cmd.padEnd(8)} ${(run.ms / 1000).toFixed(2)} s  cpu bench/cli/host ${run.cpu.bench.toFixed(1)}/${run.cpu.cli.toFixed(1)}/${run.cpu.host.toFixed(1)} s  ${run.requests} IdP requests  host peak RSS ${(run.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+        log(
+          `  n=${size} ${tag} ${stack.kind.padEnd(7)} ${cmd.padEnd(8)} ${(run.ms / 1000).toFixed(2)} s  cpu bench/cli/host ${run.cpu.bench.toFixed(1)}/${run.cpu.cli.toFixed(1)}/${run.cpu.host.toFixed(1)} s  ${run.requests} IdP requests  host peak RSS ${(run.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+        );
       }
       if (cmd === "up") state = await stateRow(size, dcr, trivial);
     }
@@ -113,7 +131,12 @@ async function repetition(size: number, rep: number, checkpoints: boolean, idp: 
 }
 
 /** All repetitions of one size (and one persistence mode), summarised per command. */
-async function series(size: number, reps: number, checkpoints: boolean, log: Log): Promise<{ rows: EngineRow[]; state: StateRow }> {
+async function series(
+  size: number,
+  reps: number,
+  checkpoints: boolean,
+  log: Log,
+): Promise<{ rows: EngineRow[]; state: StateRow }> {
   return withIdp("oidc-provider", async (idp) => {
     const runs = new Map<string, Run[]>();
     let state: StateRow | undefined;

@@ -18,7 +18,12 @@ export interface BenchStack extends EngineStack {
  * `checkpoints: false` sets PULUMI_SKIP_CHECKPOINTS=true (the engine saves state once at the end
  * instead of after every step): used only to attribute time to the engine's state persistence.
  */
-export async function createBenchStack(kind: StackKind, size: number, idp: BenchIdp, checkpoints = true): Promise<BenchStack> {
+export async function createBenchStack(
+  kind: StackKind,
+  size: number,
+  idp: BenchIdp,
+  checkpoints = true,
+): Promise<BenchStack> {
   const env: Record<string, string> = checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" };
   const engine = kind === "dcr" ? await dcrStack(size, idp, env) : await trivialStack(size, env);
   return Object.assign(engine, { kind, size });
@@ -58,7 +63,10 @@ async function trivialStack(size: number, env: Record<string, string>): Promise<
  * Bytes of `pulumi stack export` as the CLI prints it (pretty JSON, secrets encrypted), the same
  * re-serialized compactly, and the `__provider` strings of resources of `type`.
  */
-export async function stateFacts(stack: EngineStack, type: string): Promise<{ bytes: number; compactBytes: number; providers: string[] }> {
+export async function stateFacts(
+  stack: EngineStack,
+  type: string,
+): Promise<{ bytes: number; compactBytes: number; providers: string[] }> {
   const text = await stack.exportText();
   const d = JSON.parse(text) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
   const providers = (d.deployment.resources ?? [])

@@ -51,11 +51,13 @@ export function startHostSampler(marker: string): HostSampler {
 
   const scan = async (): Promise<void> => {
     const pids = (await fsp.readdir("/proc")).filter((d) => /^\d+$/.test(d) && !unrelated.has(d) && !hosts.has(d));
-    await Promise.all(pids.map(async (pid) => {
-      const cmd = (await readText(`/proc/${pid}/cmdline`))?.replace(/\0/g, " ") ?? "";
-      if (cmd.includes("dynamic-provider") && cmd.includes(marker)) hosts.set(pid, 0);
-      else if (cmd !== "" && !cmd.includes("pulumi")) unrelated.add(pid); // a plugin script may still exec node
-    }));
+    await Promise.all(
+      pids.map(async (pid) => {
+        const cmd = (await readText(`/proc/${pid}/cmdline`))?.replace(/\0/g, " ") ?? "";
+        if (cmd.includes("dynamic-provider") && cmd.includes(marker)) hosts.set(pid, 0);
+        else if (cmd !== "" && !cmd.includes("pulumi")) unrelated.add(pid); // a plugin script may still exec node
+      }),
+    );
   };
 
   const sample = async (): Promise<void> => {

@@ -21,10 +21,24 @@ export interface BenchIdp {
 export async function startIdp(name: IdpName): Promise<BenchIdp> {
   if (name === "oidc-provider") {
     const idp = await startOidcIdp();
-    return { name, registrationEndpoint: idp.registrationEndpoint, initialAccessToken: idp.initialAccessToken, updateMethod: "PUT", requests: idp.requests, close: () => idp.close() };
+    return {
+      name,
+      registrationEndpoint: idp.registrationEndpoint,
+      initialAccessToken: idp.initialAccessToken,
+      updateMethod: "PUT",
+      requests: idp.requests,
+      close: () => idp.close(),
+    };
   }
   const idp = await startSeedIdp();
-  return { name, registrationEndpoint: idp.registrationEndpoint, initialAccessToken: idp.initialAccessToken, updateMethod: "PATCH", requests: idp.requests, close: () => idp.close() };
+  return {
+    name,
+    registrationEndpoint: idp.registrationEndpoint,
+    initialAccessToken: idp.initialAccessToken,
+    updateMethod: "PATCH",
+    requests: idp.requests,
+    close: () => idp.close(),
+  };
 }
 
 /** Runs `fn` with a fresh IdP and always closes it. */

@@ -37,7 +37,9 @@ export function installKeygenProbe(): KeygenProbe {
     // fall through to the check below
   }
   if (mod.generateKeyMaterial !== wrapped) {
-    throw new Error("crypto.generateKeyMaterial is not patchable (re-exported through a getter?): keygen cannot be split out");
+    throw new Error(
+      "crypto.generateKeyMaterial is not patchable (re-exported through a getter?): keygen cannot be split out",
+    );
   }
   return {
     take() {

@@ -25,13 +25,26 @@ function log(line: string): void {
 
 async function measure(cfg: BenchConfig): Promise<BenchResults> {
   const machine = describeMachine();
-  log(`${cfg.mode} run of ${cfg.sections.join(", ")} on ${machine.nproc} CPUs, node ${machine.node}, pulumi ${machine.pulumiCli}`);
+  log(
+    `${cfg.mode} run of ${cfg.sections.join(", ")} on ${machine.nproc} CPUs, node ${machine.node}, pulumi ${machine.pulumiCli}`,
+  );
   const startedAt = new Date(started).toISOString();
   const date = startedAt.slice(0, 10);
   const protocol = cfg.sections.includes("protocol") ? await protocolBench(cfg, log) : [];
   const provider = cfg.sections.includes("provider") ? await providerBench(cfg, log) : { rows: [], noop: [] };
   const engine = cfg.sections.includes("engine") ? await engineBench(cfg, log) : { rows: [], state: [] };
-  const partial = { date, mode: cfg.mode, startedAt, durationSeconds: (Date.now() - started) / 1000, machine, protocol, provider: provider.rows, noopDiff: provider.noop, engine: engine.rows, state: engine.state };
+  const partial = {
+    date,
+    mode: cfg.mode,
+    startedAt,
+    durationSeconds: (Date.now() - started) / 1000,
+    machine,
+    protocol,
+    provider: provider.rows,
+    noopDiff: provider.noop,
+    engine: engine.rows,
+    state: engine.state,
+  };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
   const base = cfg.partial ? `${results.date}-partial` : results.date;
   const jsonFile = path.join(cfg.resultsDir, `${base}.json`);
@@ -42,7 +55,10 @@ async function measure(cfg: BenchConfig): Promise<BenchResults> {
 }
 
 function chartOf(r: BenchResults): string {
-  return renderChart(r.engine.filter((e) => e.checkpoints), `${r.mode} run ${r.date}, ${r.machine.nproc} CPUs, pulumi ${r.machine.pulumiCli}; median of repetitions`);
+  return renderChart(
+    r.engine.filter((e) => e.checkpoints),
+    `${r.mode} run ${r.date}, ${r.machine.nproc} CPUs, pulumi ${r.machine.pulumiCli}; median of repetitions`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -51,10 +67,14 @@ async function main(): Promise<void> {
   if (cfg.docsDir) {
     fs.mkdirSync(cfg.docsDir, { recursive: true });
     fs.writeFileSync(path.join(cfg.docsDir, "performance.svg"), chartOf(results));
-    fs.writeFileSync(path.join(cfg.docsDir, "performance.md"), renderReport(results, "performance.svg", readFindings(repoRoot)));
+    fs.writeFileSync(
+      path.join(cfg.docsDir, "performance.md"),
+      renderReport(results, "performance.svg", readFindings(repoRoot)),
+    );
     log(`wrote ${path.relative(repoRoot, path.join(cfg.docsDir, "performance.md"))} and performance.svg`);
   }
-  for (const t of results.targets) log(`target ${t.holds ? "holds " : "MISSED"}  ${t.name}: ${t.value} (wanted ${t.target})`);
+  for (const t of results.targets)
+    log(`target ${t.holds ? "holds " : "MISSED"}  ${t.name}: ${t.value} (wanted ${t.target})`);
   log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

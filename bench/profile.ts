@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const n = Number(process.argv[3] ?? "2000");
   const { publicKey } = await jose.generateKeyPair("ES256", { extractable: true });
   const jwk = { ...(await jose.exportJWK(publicKey)), kid: "profile-1", alg: "ES256", use: "sig" };
-  const metadata = { token_endpoint_auth_method: "private_key_jwt", client_name: "profile", redirect_uris: ["https://bff.example.com/cb"], jwks: { keys: [jwk] } };
+  const metadata = {
+    token_endpoint_auth_method: "private_key_jwt",
+    client_name: "profile",
+    redirect_uris: ["https://bff.example.com/cb"],
+    jwks: { keys: [jwk] },
+  };
   const opts = { timeoutMs: 30_000 };
   await withIdp(process.env.BENCH_IDP === "oidc-provider" ? "oidc-provider" : "seed", async (idp) => {
     const t0 = performance.now();

@@ -32,10 +32,18 @@ async function publicJwk(kid: string): Promise<Json> {
 async function bodies(): Promise<{ metadata: Json; owned: Json }> {
   const k1 = await publicJwk("bench-k1");
   const k2 = await publicJwk("bench-k2");
-  const plain = { token_endpoint_auth_method: "private_key_jwt", client_name: "bench", redirect_uris: ["https://bff.example.com/cb"] };
+  const plain = {
+    token_endpoint_auth_method: "private_key_jwt",
+    client_name: "bench",
+    redirect_uris: ["https://bff.example.com/cb"],
+  };
   return {
     metadata: { ...plain, jwks: { keys: [k1] } },
-    owned: { ...plain, jwks: { keys: [k2, k1] }, redirect_uris: ["https://bff.example.com/cb", "https://bff.example.com/cb2"] },
+    owned: {
+      ...plain,
+      jwks: { keys: [k2, k1] },
+      redirect_uris: ["https://bff.example.com/cb", "https://bff.example.com/cb2"],
+    },
   };
 }
 
@@ -45,9 +53,16 @@ function oursVariant(idp: BenchIdp, metadata: Json, owned: Json): Variant {
   return {
     name: "ours",
     async run(op) {
-      if (op === "register") handle = (await register(idp.registrationEndpoint, metadata, idp.initialAccessToken, { ...opts, openRegistration: false })).handle;
+      if (op === "register")
+        handle = (
+          await register(idp.registrationEndpoint, metadata, idp.initialAccessToken, {
+            ...opts,
+            openRegistration: false,
+          })
+        ).handle;
       else if (op === "read") handle = (await readClient(handle as ClientHandle, opts)).handle;
-      else if (op === "update") handle = (await updateClient(handle as ClientHandle, owned, idp.updateMethod, opts)).handle;
+      else if (op === "update")
+        handle = (await updateClient(handle as ClientHandle, owned, idp.updateMethod, opts)).handle;
       else await deleteClient(handle as ClientHandle, opts);
     },
   };
@@ -58,7 +73,8 @@ function rawVariant(idp: BenchIdp, metadata: Json, owned: Json): Variant {
   return {
     name: "raw",
     async run(op) {
-      if (op === "register") handle = (await rawRegister(idp.registrationEndpoint, metadata, idp.initialAccessToken)).handle;
+      if (op === "register")
+        handle = (await rawRegister(idp.registrationEndpoint, metadata, idp.initialAccessToken)).handle;
       else if (op === "read") handle = (await rawRead(handle as RawHandle)).handle;
       else if (op === "update") handle = (await rawUpdate(handle as RawHandle, owned, idp.updateMethod)).handle;
       else await rawDelete(handle as RawHandle);
@@ -78,7 +94,12 @@ function emptySeries(): Series {
 }
 
 /** One round: each operation of the client's life, A then B (or B then A), on their own clients. */
-async function round(idp: BenchIdp, pair: [Variant, Variant], series: Map<string, Series>, record: boolean): Promise<void> {
+async function round(
+  idp: BenchIdp,
+  pair: [Variant, Variant],
+  series: Map<string, Series>,
+  record: boolean,
+): Promise<void> {
   for (const op of OPS) {
     for (const v of pair) {
       const s = series.get(v.name) as Series;
@@ -99,7 +120,10 @@ async function benchIdp(name: IdpName, cfg: BenchConfig): Promise<ProtocolRow[]>
     const { metadata, owned } = await bodies();
     const ours = oursVariant(idp, metadata, owned);
     const raw = rawVariant(idp, metadata, owned);
-    const series = new Map<string, Series>([["ours", emptySeries()], ["raw", emptySeries()]]);
+    const series = new Map<string, Series>([
+      ["ours", emptySeries()],
+      ["raw", emptySeries()],
+    ]);
     for (let i = 0; i < cfg.warmup; i++) await round(idp, [ours, raw], series, false);
     for (let i = 0; i < cfg.protocolOps; i++) await round(idp, i % 2 === 0 ? [ours, raw] : [raw, ours], series, true);
     const a = series.get("ours") as Series;
@@ -128,7 +152,9 @@ export async function protocolBench(cfg: BenchConfig, log: (line: string) => voi
     log(`protocol: ${name}, ${cfg.protocolOps} interleaved rounds of register/read/update/delete`);
     const got = await benchIdp(name, cfg);
     for (const r of got) {
-      log(`  ${r.op.padEnd(16)} ours ${r.ours.median.toFixed(2)} ms  raw ${r.raw.median.toFixed(2)} ms  ratio ${r.ratio}  [${r.shape}]${r.sameRequests ? "" : "  !! raw sent different requests"}`);
+      log(
+        `  ${r.op.padEnd(16)} ours ${r.ours.median.toFixed(2)} ms  raw ${r.raw.median.toFixed(2)} ms  ratio ${r.ratio}  [${r.shape}]${r.sameRequests ? "" : "  !! raw sent different requests"}`,
+      );
     }
     rows.push(...got);
   }

@@ -57,13 +57,22 @@ async function rawKey(ctx: Ctx, alg: Alg, kid: string): Promise<Json> {
 }
 
 function plainMetadata(): Json {
-  return { token_endpoint_auth_method: "private_key_jwt", client_name: "bench", redirect_uris: ["https://bff.example.com/cb"] };
+  return {
+    token_endpoint_auth_method: "private_key_jwt",
+    client_name: "bench",
+    redirect_uris: ["https://bff.example.com/cb"],
+  };
 }
 
 async function checked(ctx: Ctx, alg: Alg, extra: Json = {}): Promise<DcrInputs> {
   const raw = {
-    registrationEndpoint: ctx.idp.registrationEndpoint, updateMethod: ctx.idp.updateMethod, keyAlgorithm: alg,
-    clientName: "bench", redirectUris: ["https://bff.example.com/cb"], __provider: ctx.text, ...extra,
+    registrationEndpoint: ctx.idp.registrationEndpoint,
+    updateMethod: ctx.idp.updateMethod,
+    keyAlgorithm: alg,
+    clientName: "bench",
+    redirectUris: ["https://bff.example.com/cb"],
+    __provider: ctx.text,
+    ...extra,
   } as unknown as DcrInputs;
   const r = await ctx.provider.check({} as DcrInputs, raw);
   if (r.failures && r.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(r.failures)}`);
@@ -123,32 +132,57 @@ async function lifecycleRound(ctx: Ctx, i: number, alg: Alg, full: boolean): Pro
   let outs = {} as DcrOutputs;
   let handle = {} as RawHandle;
   let rawActive: Json = {};
-  await pair(first, async () => {
-    const c = await ours(ctx, `create ${alg}`, () => ctx.provider.create(inputs));
-    id = c.id;
-    outs = c.outs as DcrOutputs;
-  }, async () => {
-    handle = (await raw(ctx, `create ${alg}`, async () => {
-      rawActive = await rawKey(ctx, alg, `raw-${i}-1`);
-      return rawRegister(ctx.idp.registrationEndpoint, { ...plainMetadata(), jwks: { keys: [rawActive] } }, ctx.idp.initialAccessToken);
-    })).handle;
-  });
+  await pair(
+    first,
+    async () => {
+      const c = await ours(ctx, `create ${alg}`, () => ctx.provider.create(inputs));
+      id = c.id;
+      outs = c.outs as DcrOutputs;
+    },
+    async () => {
+      handle = (
+        await raw(ctx, `create ${alg}`, async () => {
+          rawActive = await rawKey(ctx, alg, `raw-${i}-1`);
+          return rawRegister(
+            ctx.idp.registrationEndpoint,
+            { ...plainMetadata(), jwks: { keys: [rawActive] } },
+            ctx.idp.initialAccessToken,
+          );
+        })
+      ).handle;
+    },
+  );
   if (full) {
-    await pair(first, async () => {
-      outs = (await ours(ctx, "read (refresh)", () => ctx.provider.read(id, outs))).props as DcrOutputs;
-    }, async () => {
-      handle = (await raw(ctx, "read (refresh)", () => rawRead(handle))).handle;
-    });
-    await pair(first, async () => {
-      outs = (await ours(ctx, `update + rotation (${method})`, () => ctx.provider.update(id, outs, rotated))).outs as DcrOutputs;
-    }, async () => {
-      handle = (await raw(ctx, `update + rotation (${method})`, async () => {
-        const next = await rawKey(ctx, alg, `raw-${i}-2`);
-        return rawUpdate(handle, { ...plainMetadata(), jwks: { keys: [next, rawActive] } }, ctx.idp.updateMethod);
-      })).handle;
-    });
+    await pair(
+      first,
+      async () => {
+        outs = (await ours(ctx, "read (refresh)", () => ctx.provider.read(id, outs))).props as DcrOutputs;
+      },
+      async () => {
+        handle = (await raw(ctx, "read (refresh)", () => rawRead(handle))).handle;
+      },
+    );
+    await pair(
+      first,
+      async () => {
+        outs = (await ours(ctx, `update + rotation (${method})`, () => ctx.provider.update(id, outs, rotated)))
+          .outs as DcrOutputs;
+      },
+      async () => {
+        handle = (
+          await raw(ctx, `update + rotation (${method})`, async () => {
+            const next = await rawKey(ctx, alg, `raw-${i}-2`);
+            return rawUpdate(handle, { ...plainMetadata(), jwks: { keys: [next, rawActive] } }, ctx.idp.updateMethod);
+          })
+        ).handle;
+      },
+    );
   }
-  await pair(first, () => ours(ctx, "delete", () => ctx.provider.delete(id, outs)), () => raw(ctx, "delete", () => rawDelete(handle)));
+  await pair(
+    first,
+    () => ours(ctx, "delete", () => ctx.provider.delete(id, outs)),
+    () => raw(ctx, "delete", () => rawDelete(handle)),
+  );
 }
 
 async function noopDiff(ctx: Ctx, calls: number): Promise<NoopDiffRow> {
@@ -173,11 +207,23 @@ function rows(ctx: Ctx): ProviderRow[] {
   return [...ctx.series.entries()].map(([op, s]) => {
     const o = summarize(s.ours);
     const r = summarize(s.raw);
-    return { idp: ctx.idp.name, op, ours: o, raw: r, keygen: summarize(s.keygen), ratio: ratio(o.median, r.median), requests: s.requests };
+    return {
+      idp: ctx.idp.name,
+      op,
+      ours: o,
+      raw: r,
+      keygen: summarize(s.keygen),
+      ratio: ratio(o.median, r.median),
+      requests: s.requests,
+    };
   });
 }
 
-async function benchIdp(name: IdpName, cfg: BenchConfig, probe: KeygenProbe): Promise<{ rows: ProviderRow[]; noop: NoopDiffRow }> {
+async function benchIdp(
+  name: IdpName,
+  cfg: BenchConfig,
+  probe: KeygenProbe,
+): Promise<{ rows: ProviderRow[]; noop: NoopDiffRow }> {
   return withIdp(name, async (idp) => {
     const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken });
     return cases({ idp, provider, probe, text, series: new Map(), record: false, rawKeygenMs: 0 }, cfg);
@@ -211,18 +257,27 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function providerBench(cfg: BenchConfig, log: (line: string) => void): Promise<{ rows: ProviderRow[]; noop: NoopDiffRow[] }> {
+export async function providerBench(
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<{ rows: ProviderRow[]; noop: NoopDiffRow[] }> {
   const probe = installKeygenProbe();
   const all: ProviderRow[] = [];
   const noop: NoopDiffRow[] = [];
   try {
     for (const name of ["seed", "oidc-provider"] as const) {
-      log(`provider: ${name}, ${cfg.providerOps} ES256 lifecycles + ${cfg.providerRsaOps} RS256 creates, ${cfg.diffCalls} no-op diffs`);
+      log(
+        `provider: ${name}, ${cfg.providerOps} ES256 lifecycles + ${cfg.providerRsaOps} RS256 creates, ${cfg.diffCalls} no-op diffs`,
+      );
       const got = await quietly(() => benchIdp(name, cfg, probe));
       for (const r of got.rows) {
-        log(`  ${r.op.padEnd(26)} ours ${r.ours.median.toFixed(2)} ms (+ keygen ${r.keygen.median.toFixed(2)})  raw ${r.raw.median.toFixed(2)} ms  ratio ${r.ratio}  requests ${r.requests.ours}/${r.requests.raw}`);
+        log(
+          `  ${r.op.padEnd(26)} ours ${r.ours.median.toFixed(2)} ms (+ keygen ${r.keygen.median.toFixed(2)})  raw ${r.raw.median.toFixed(2)} ms  ratio ${r.ratio}  requests ${r.requests.ours}/${r.requests.raw}`,
+        );
       }
-      log(`  no-op diff: median ${(got.noop.summary.median * 1000).toFixed(1)} µs, p90 ${(got.noop.summary.p90 * 1000).toFixed(1)} µs, ${got.noop.requests} requests in ${got.noop.calls} calls`);
+      log(
+        `  no-op diff: median ${(got.noop.summary.median * 1000).toFixed(1)} µs, p90 ${(got.noop.summary.p90 * 1000).toFixed(1)} µs, ${got.noop.requests} requests in ${got.noop.calls} calls`,
+      );
       all.push(...got.rows);
       noop.push(got.noop);
     }

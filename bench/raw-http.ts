@@ -14,9 +14,20 @@ export interface RawHandle {
 }
 
 /** Members an RFC 7592 PUT must not carry (oidc-provider answers 400 for them). */
-const NOT_IN_PUT = ["registration_access_token", "registration_client_uri", "client_secret_expires_at", "client_id_issued_at", "client_secret"];
+const NOT_IN_PUT = [
+  "registration_access_token",
+  "registration_client_uri",
+  "client_secret_expires_at",
+  "client_id_issued_at",
+  "client_secret",
+];
 
-async function exchange(url: string, method: string, token: string, body?: Json): Promise<{ status: number; json: Json }> {
+async function exchange(
+  url: string,
+  method: string,
+  token: string,
+  body?: Json,
+): Promise<{ status: number; json: Json }> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -28,13 +39,19 @@ async function exchange(url: string, method: string, token: string, body?: Json)
 function handleFrom(json: Json, previous?: RawHandle): RawHandle {
   return {
     clientId: (json.client_id as string | undefined) ?? (previous?.clientId as string),
-    registrationClientUri: (json.registration_client_uri as string | undefined) ?? (previous?.registrationClientUri as string),
-    registrationAccessToken: (json.registration_access_token as string | undefined) ?? (previous?.registrationAccessToken as string),
+    registrationClientUri:
+      (json.registration_client_uri as string | undefined) ?? (previous?.registrationClientUri as string),
+    registrationAccessToken:
+      (json.registration_access_token as string | undefined) ?? (previous?.registrationAccessToken as string),
   };
 }
 
 /** POST the metadata to the registration endpoint with the Initial Access Token. */
-export async function rawRegister(endpoint: string, metadata: Json, iat: string): Promise<{ handle: RawHandle; metadata: Json }> {
+export async function rawRegister(
+  endpoint: string,
+  metadata: Json,
+  iat: string,
+): Promise<{ handle: RawHandle; metadata: Json }> {
   const { json } = await exchange(endpoint, "POST", iat, metadata);
   return { handle: handleFrom(json), metadata: json };
 }
@@ -46,7 +63,11 @@ export async function rawRead(handle: RawHandle): Promise<{ handle: RawHandle; m
 }
 
 /** PATCH only `owned`, or GET + PUT the full record with `owned` overlaid (RFC 7592 §2.2). */
-export async function rawUpdate(handle: RawHandle, owned: Json, method: "PUT" | "PATCH"): Promise<{ handle: RawHandle; metadata: Json }> {
+export async function rawUpdate(
+  handle: RawHandle,
+  owned: Json,
+  method: "PUT" | "PATCH",
+): Promise<{ handle: RawHandle; metadata: Json }> {
   if (method === "PATCH") {
     const { json } = await exchange(handle.registrationClientUri, "PATCH", handle.registrationAccessToken, owned);
     return { handle: handleFrom(json, handle), metadata: json };
@@ -54,7 +75,12 @@ export async function rawUpdate(handle: RawHandle, owned: Json, method: "PUT" | 
   const current = await rawRead(handle);
   const body: Json = { ...current.metadata, ...owned, client_id: handle.clientId };
   for (const k of NOT_IN_PUT) delete body[k];
-  const { json } = await exchange(current.handle.registrationClientUri, "PUT", current.handle.registrationAccessToken, body);
+  const { json } = await exchange(
+    current.handle.registrationClientUri,
+    "PUT",
+    current.handle.registrationAccessToken,
+    body,
+  );
   return { handle: handleFrom(json, current.handle), metadata: json };
 }
 

@@ -7,7 +7,12 @@ import type { EngineCommand, EngineRow } from "./results";
 const W = 760;
 const H = 460;
 const M = { left: 70, right: 190, top: 40, bottom: 56 };
-const COLORS: Record<EngineCommand, string> = { up: "#1f77b4", "no-op up": "#2ca02c", refresh: "#ff7f0e", destroy: "#d62728" };
+const COLORS: Record<EngineCommand, string> = {
+  up: "#1f77b4",
+  "no-op up": "#2ca02c",
+  refresh: "#ff7f0e",
+  destroy: "#d62728",
+};
 
 interface Axis {
   lo: number;
@@ -56,16 +61,23 @@ function esc(s: string): string {
 export function renderChart(rows: readonly EngineRow[], subtitle: string): string {
   const out: string[] = [];
   const add = (s: string) => out.push(s);
-  add(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  add(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   add(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  add(`<text x="${M.left}" y="20" font-size="15" font-weight="bold">Engine wall time against stack size (log–log)</text>`);
+  add(
+    `<text x="${M.left}" y="20" font-size="15" font-weight="bold">Engine wall time against stack size (log–log)</text>`,
+  );
   add(`<text x="${M.left}" y="34" fill="#555">${esc(subtitle)}</text>`);
   if (rows.length === 0) {
     add(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no engine results</text></svg>`);
     return `${out.join("\n")}\n`;
   }
   const sizes = [...new Set(rows.map((r) => r.size))].sort((a, b) => a - b);
-  const secs = rows.flatMap((r) => [r.dcr.medianMs, r.trivial.medianMs]).filter((v) => v > 0).map((v) => v / 1000);
+  const secs = rows
+    .flatMap((r) => [r.dcr.medianMs, r.trivial.medianMs])
+    .filter((v) => v > 0)
+    .map((v) => v / 1000);
   const x = logAxis(sizes, M.left, W - M.right);
   const y = logAxis(secs, H - M.bottom, M.top);
   const [x0, x1, y0, y1] = [M.left, W - M.right, H - M.bottom, M.top];
@@ -81,15 +93,24 @@ export function renderChart(rows: readonly EngineRow[], subtitle: string): strin
   }
   add(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#333"/>`);
   add(`<text x="${(x0 + x1) / 2}" y="${H - 14}" text-anchor="middle">resources in the stack</text>`);
-  add(`<text transform="translate(16 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">median wall time per command</text>`);
+  add(
+    `<text transform="translate(16 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">median wall time per command</text>`,
+  );
   const commands = [...new Set(rows.map((r) => r.command))];
   for (const cmd of commands) {
     for (const kind of ["dcr", "trivial"] as const) {
-      const pts = rows.filter((r) => r.command === cmd && r[kind].medianMs > 0).sort((a, b) => a.size - b.size)
+      const pts = rows
+        .filter((r) => r.command === cmd && r[kind].medianMs > 0)
+        .sort((a, b) => a.size - b.size)
         .map((r) => [x.px(r.size), y.px(r[kind].medianMs / 1000)] as const);
       const dash = kind === "trivial" ? ` stroke-dasharray="6 4"` : "";
-      add(`<polyline fill="none" stroke="${COLORS[cmd]}" stroke-width="2"${dash} points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")}"/>`);
-      for (const [a, b] of pts) add(`<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3" fill="${kind === "dcr" ? COLORS[cmd] : "#fff"}" stroke="${COLORS[cmd]}"/>`);
+      add(
+        `<polyline fill="none" stroke="${COLORS[cmd]}" stroke-width="2"${dash} points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")}"/>`,
+      );
+      for (const [a, b] of pts)
+        add(
+          `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3" fill="${kind === "dcr" ? COLORS[cmd] : "#fff"}" stroke="${COLORS[cmd]}"/>`,
+        );
     }
   }
   const lx = W - M.right + 16;
@@ -99,8 +120,12 @@ export function renderChart(rows: readonly EngineRow[], subtitle: string): strin
     add(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${esc(cmd)}</text>`);
   });
   const ky = M.top + 10 + commands.length * 20 + 14;
-  add(`<line x1="${lx}" x2="${lx + 24}" y1="${ky}" y2="${ky}" stroke="#333" stroke-width="2"/><text x="${lx + 30}" y="${ky}" dominant-baseline="middle">DcrClient stack</text>`);
-  add(`<line x1="${lx}" x2="${lx + 24}" y1="${ky + 20}" y2="${ky + 20}" stroke="#333" stroke-width="2" stroke-dasharray="6 4"/><text x="${lx + 30}" y="${ky + 20}" dominant-baseline="middle">trivial stack</text>`);
+  add(
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ky}" y2="${ky}" stroke="#333" stroke-width="2"/><text x="${lx + 30}" y="${ky}" dominant-baseline="middle">DcrClient stack</text>`,
+  );
+  add(
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ky + 20}" y2="${ky + 20}" stroke="#333" stroke-width="2" stroke-dasharray="6 4"/><text x="${lx + 30}" y="${ky + 20}" dominant-baseline="middle">trivial stack</text>`,
+  );
   add(`</svg>`);
   return `${out.join("\n")}\n`;
 }

@@ -72,7 +72,12 @@ export async function generateKeyMaterial(alg: KeyAlgorithm, kid: string, create
  * @throws DcrError ERR_CONFIG naming `signingKeyPem` when it is not a PEM, is a public key or
  *   certificate, cannot be read, or does not fit `alg`.
  */
-export async function importPrivateKeyPem(pem: string, alg: KeyAlgorithm, kid: string, createdAt: Date): Promise<KeyMaterial> {
+export async function importPrivateKeyPem(
+  pem: string,
+  alg: KeyAlgorithm,
+  kid: string,
+  createdAt: Date,
+): Promise<KeyMaterial> {
   assertAlgorithm(alg);
   const when = isoOf(createdAt);
   const key = parsePrivatePem(pem);
@@ -87,11 +92,17 @@ export async function importPrivateKeyPem(pem: string, alg: KeyAlgorithm, kid: s
  * Rebuilds key material from a private JWK as state stores it (with `kid` and `alg`).
  * @throws DcrError ERR_KEY when the JWK lacks `kid`/`alg`, has no private part, or cannot be imported.
  */
-export async function keyMaterialFromPrivateJwk(privateJwk: Record<string, unknown>, createdAt: string): Promise<KeyMaterial> {
+export async function keyMaterialFromPrivateJwk(
+  privateJwk: Record<string, unknown>,
+  createdAt: string,
+): Promise<KeyMaterial> {
   const { kid, alg } = privateJwk;
-  if (typeof kid !== "string" || kid === "") throw new DcrError("ERR_KEY", "a stored private JWK has no \"kid\"");
+  if (typeof kid !== "string" || kid === "") throw new DcrError("ERR_KEY", 'a stored private JWK has no "kid"');
   if (!isKeyAlgorithm(alg)) {
-    throw new DcrError("ERR_KEY", `stored private JWK ${kid} has "alg" ${String(alg)}; expected one of ${KEY_ALGORITHMS.join(", ")}`);
+    throw new DcrError(
+      "ERR_KEY",
+      `stored private JWK ${kid} has "alg" ${String(alg)}; expected one of ${KEY_ALGORITHMS.join(", ")}`,
+    );
   }
   if (!hasPrivateMembers(privateJwk)) throw new DcrError("ERR_KEY", `stored JWK ${kid} has no private part`);
   const key = await keyStep(`importing stored key ${kid}`, () =>
@@ -112,7 +123,7 @@ export function toPublicJwk(jwk: Record<string, unknown>): PublicJwk {
   if (typeof kty !== "string" || members === undefined) {
     throw new DcrError("ERR_KEY", `a JWK has "kty" ${String(kty)}; only RSA, EC and OKP keys can be published`);
   }
-  if (typeof kid !== "string" || kid === "") throw new DcrError("ERR_KEY", "a JWK to publish has no \"kid\"");
+  if (typeof kid !== "string" || kid === "") throw new DcrError("ERR_KEY", 'a JWK to publish has no "kid"');
   if (typeof alg !== "string" || alg === "") throw new DcrError("ERR_KEY", `JWK ${kid} has no "alg"`);
   const out: PublicJwk = { kty, kid, alg, use: "sig" };
   for (const m of members) if (jwk[m] !== undefined) out[m] = jwk[m];
@@ -134,7 +145,12 @@ export async function thumbprint(jwk: Record<string, unknown>): Promise<string> 
 }
 
 /** Builds every form of a private key held by WebCrypto or node:crypto. */
-async function materialOf(key: jose.CryptoKey | KeyObject, alg: KeyAlgorithm, kid: string, createdAt: string): Promise<KeyMaterial> {
+async function materialOf(
+  key: jose.CryptoKey | KeyObject,
+  alg: KeyAlgorithm,
+  kid: string,
+  createdAt: string,
+): Promise<KeyMaterial> {
   if (typeof kid !== "string" || kid === "") throw new DcrError("ERR_KEY", "a key needs a non-empty kid");
   const [exported, privateKeyPem] = await keyStep(`exporting key ${kid}`, () =>
     Promise.all([jose.exportJWK(key), jose.exportPKCS8(key)]),
@@ -147,17 +163,23 @@ async function materialOf(key: jose.CryptoKey | KeyObject, alg: KeyAlgorithm, ki
 function parsePrivatePem(pem: string): KeyObject {
   const label = typeof pem === "string" ? /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1] : undefined;
   if (label === undefined) {
-    throw new DcrError("ERR_CONFIG", "\"signingKeyPem\" is not a PEM: expected a \"-----BEGIN PRIVATE KEY-----\" block (PKCS#8)");
+    throw new DcrError(
+      "ERR_CONFIG",
+      '"signingKeyPem" is not a PEM: expected a "-----BEGIN PRIVATE KEY-----" block (PKCS#8)',
+    );
   }
   if (/PUBLIC KEY|CERTIFICATE/.test(label)) {
-    throw new DcrError("ERR_CONFIG", `"signingKeyPem" holds a ${label.toLowerCase()}: a private key is needed (PKCS#8 "BEGIN PRIVATE KEY")`);
+    throw new DcrError(
+      "ERR_CONFIG",
+      `"signingKeyPem" holds a ${label.toLowerCase()}: a private key is needed (PKCS#8 "BEGIN PRIVATE KEY")`,
+    );
   }
   try {
     return createPrivateKey({ key: pem, format: "pem" });
   } catch (cause) {
     throw new DcrError(
       "ERR_CONFIG",
-      "\"signingKeyPem\" is not a readable private key: expected an unencrypted PKCS#8 (or PKCS#1 / SEC1) PEM",
+      '"signingKeyPem" is not a readable private key: expected an unencrypted PKCS#8 (or PKCS#1 / SEC1) PEM',
       { cause },
     );
   }
@@ -168,13 +190,17 @@ function fitProblem(key: KeyObject, alg: KeyAlgorithm): string | undefined {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   const have =
-    type === "rsa" ? `an RSA ${details.modulusLength ?? "?"}-bit key`
-    : type === "ec" ? `an EC ${details.namedCurve ?? "?"} key`
-    : `a ${type ?? "unknown"} key`;
+    type === "rsa"
+      ? `an RSA ${details.modulusLength ?? "?"}-bit key`
+      : type === "ec"
+        ? `an EC ${details.namedCurve ?? "?"} key`
+        : `a ${type ?? "unknown"} key`;
   const fits =
-    alg === "ES256" ? type === "ec" && details.namedCurve === "prime256v1"
-    : alg === "EdDSA" ? type === "ed25519"
-    : type === "rsa" && (details.modulusLength ?? 0) >= MIN_RSA_BITS;
+    alg === "ES256"
+      ? type === "ec" && details.namedCurve === "prime256v1"
+      : alg === "EdDSA"
+        ? type === "ed25519"
+        : type === "rsa" && (details.modulusLength ?? 0) >= MIN_RSA_BITS;
   return fits ? undefined : have;
 }
 
@@ -196,7 +222,8 @@ function assertAlgorithm(alg: unknown): asserts alg is KeyAlgorithm {
 }
 
 function isoOf(d: Date): string {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new DcrError("ERR_KEY", "a key needs a valid creation time");
+  if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+    throw new DcrError("ERR_KEY", "a key needs a valid creation time");
   return d.toISOString();
 }
 

@@ -16,7 +16,14 @@ import { desiredRecord } from "./plan/metadata";
 import { planDiff, policyOf } from "./plan/diff";
 import { idpView, membersToSend, ourKids, wantedMembers } from "./plan/owned";
 import { handleOf, handleOutputs, keyOutputs, observed, outputsOf, stub, withoutSchedule } from "./plan/outputs";
-import { discoverRegistrationEndpoint, register, readClient, updateClient, deleteClient, IAT_MISSING } from "./protocol/registration";
+import {
+  discoverRegistrationEndpoint,
+  register,
+  readClient,
+  updateClient,
+  deleteClient,
+  IAT_MISSING,
+} from "./protocol/registration";
 import type { ClientHandle, ClientRecord, RenewalOptions, RequestOptions } from "./protocol/types";
 import { validateInputs } from "./validate";
 import type { DcrInputs, DcrOutputs, DesiredRecord, Jwks } from "./types";
@@ -42,18 +49,26 @@ export async function check(olds: DcrInputs, news: DcrInputs): Promise<pulumi.dy
     failures.push({ property: "initialAccessToken", reason: IAT_MISSING });
   }
   const out = { ...inputs } as Record<string, unknown>;
-  if ((news as Record<string, unknown>).__provider !== undefined) out.__provider = (news as Record<string, unknown>).__provider;
+  if ((news as Record<string, unknown>).__provider !== undefined)
+    out.__provider = (news as Record<string, unknown>).__provider;
   return { inputs: out as DcrInputs, failures };
 }
 
 /** Input changes, drift seen by refresh, and time-based rotation; never any I/O. */
 export async function diff(_id: string, olds: DcrOutputs, news: DcrInputs): Promise<pulumi.dynamic.DiffResult> {
   const desired = await desiredFor(news, olds);
-  if (news.adopt !== undefined && news.adopt.clientId === olds.clientId && olds.desired.adoptedClientId !== news.adopt.clientId) {
+  if (
+    news.adopt !== undefined &&
+    news.adopt.clientId === olds.clientId &&
+    olds.desired.adoptedClientId !== news.adopt.clientId
+  ) {
     // Adopting the client this resource already manages would REPLACE it, and the replacement's
     // delete step would delete that very client at the IdP.
-    throw new DcrError("ERR_CONFIG", `"adopt.clientId" names client ${olds.clientId}, which this resource already manages: adopting it again would replace the resource and delete the client. ` +
-      "To hand this resource a fresh registration access token, first remove it from state (`pulumi state delete <urn>`), then run `pulumi up` with `adopt`");
+    throw new DcrError(
+      "ERR_CONFIG",
+      `"adopt.clientId" names client ${olds.clientId}, which this resource already manages: adopting it again would replace the resource and delete the client. ` +
+        "To hand this resource a fresh registration access token, first remove it from state (`pulumi state delete <urn>`), then run `pulumi up` with `adopt`",
+    );
   }
   warnInsecure(desired, olds.clientId);
   const plan = planDiff(olds, desired, clock());
@@ -63,14 +78,22 @@ export async function diff(_id: string, olds: DcrOutputs, news: DcrInputs): Prom
   const sameFixedId = desired.clientId !== undefined && desired.clientId === olds.desired.clientId;
   // The SDK's dynamic-provider host (3.276) does not forward detailedDiff yet; the reasons line
   // above names the same members. Returned so a host that forwards it shows them in --diff.
-  const detailedDiff = Object.fromEntries(plan.properties.map((p) => [p, { kind: plan.replaces.includes(p) ? "UPDATE_REPLACE" : "UPDATE" }]));
-  return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: plan.replaces.length > 0 && sameFixedId, detailedDiff } as pulumi.dynamic.DiffResult;
+  const detailedDiff = Object.fromEntries(
+    plan.properties.map((p) => [p, { kind: plan.replaces.includes(p) ? "UPDATE_REPLACE" : "UPDATE" }]),
+  );
+  return {
+    changes: plan.changes,
+    replaces: plan.replaces,
+    deleteBeforeReplace: plan.replaces.length > 0 && sameFixedId,
+    detailedDiff,
+  } as pulumi.dynamic.DiffResult;
 }
 
 /** Registers the client (or adopts an existing one) with freshly generated keys. */
 export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateResult<DcrOutputs>> {
   const timeout = requestOptions(inputs);
-  const endpoint = inputs.registrationEndpoint ?? (await discoverRegistrationEndpoint(inputs.issuer as string, timeout));
+  const endpoint =
+    inputs.registrationEndpoint ?? (await discoverRegistrationEndpoint(inputs.issuer as string, timeout));
   const desired = await desiredFor(inputs, undefined, endpoint);
   warnInsecure(desired, inputs.clientName ?? "(new client)");
   const now = clock();
@@ -84,7 +107,10 @@ export async function create(inputs: DcrInputs): Promise<pulumi.dynamic.CreateRe
   const jwks = composeJwks(ring.records, ring.publicByKid, []);
   const want = wantedMembers(desired, jwks, undefined);
   const body = desired.clientId !== undefined ? { ...want, client_id: desired.clientId } : want;
-  const record = await register(endpoint, body, iat, { ...managementOptions(desired, inputs), openRegistration: inputs.openRegistration === true });
+  const record = await register(endpoint, body, iat, {
+    ...managementOptions(desired, inputs),
+    openRegistration: inputs.openRegistration === true,
+  });
   try {
     const outs = written(outputsOf(record, ring, desired, jwks, inputs), want, want, undefined);
     await report(desired, record.handle.clientId, "success");
@@ -115,7 +141,11 @@ export async function read(id: string, props: DcrOutputs): Promise<pulumi.dynami
 }
 
 /** Rotates/retires keys and repairs owned fields with one PATCH or GET+PUT; nothing sent when nothing differs. */
-export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Promise<pulumi.dynamic.UpdateResult<DcrOutputs>> {
+export async function update(
+  id: string,
+  olds: DcrOutputs,
+  news: DcrInputs,
+): Promise<pulumi.dynamic.UpdateResult<DcrOutputs>> {
   const desired = await desiredFor(news, olds);
   const now = clock();
   const held: KeyHoldings = olds;
@@ -127,12 +157,22 @@ export async function update(id: string, olds: DcrOutputs, news: DcrInputs): Pro
   for (const r of ring.plan.reasons) logInfo(`DcrClient ${id}: ${r}`);
   if (Object.keys(owned).length === 0) {
     // Nothing differs at the IdP (with jwksUri the app serves `jwks`, so it still follows the keys).
-    return { outs: compact({ ...withoutSchedule(olds), ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks), desired, adminToken: news.adminToken }) };
+    return {
+      outs: compact({
+        ...withoutSchedule(olds),
+        ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? jwks : olds.jwks),
+        desired,
+        adminToken: news.adminToken,
+      }),
+    };
   }
   const handle = handleOf(olds);
   let record: ClientRecord;
   try {
-    record = await updateClient(handle, owned, desired.updateMethod, { ...managementOptions(desired, news, olds), current: idpView(olds) });
+    record = await updateClient(handle, owned, desired.updateMethod, {
+      ...managementOptions(desired, news, olds),
+      current: idpView(olds),
+    });
   } catch (e) {
     await report(desired, id, isDcrError(e, "ERR_RAT_INVALID") ? "rat_invalid" : "jwks_rotation_failed");
     const newKids = ring.usedKids.length !== olds.usedKids.length;
@@ -181,7 +221,11 @@ function requestOptions(from: Pick<DcrInputs, "timeoutSeconds" | "allowInsecureH
  * update), else from the outputs (refresh and delete get no inputs; an explicit `adminToken`
  * input is kept there as a secret output), else from `dcr:adminToken`.
  */
-function managementOptions(desired: DesiredRecord, inputs?: Pick<DcrInputs, "adminToken">, outs?: Pick<DcrOutputs, "adminToken">): RequestOptions & RenewalOptions {
+function managementOptions(
+  desired: DesiredRecord,
+  inputs?: Pick<DcrInputs, "adminToken">,
+  outs?: Pick<DcrOutputs, "adminToken">,
+): RequestOptions & RenewalOptions {
   const opts: RequestOptions & RenewalOptions = requestOptions(desired);
   const adminToken = inputs?.adminToken ?? outs?.adminToken ?? stackSecret("adminToken");
   if (adminToken !== undefined) opts.adminToken = adminToken;
@@ -190,15 +234,25 @@ function managementOptions(desired: DesiredRecord, inputs?: Pick<DcrInputs, "adm
 }
 
 function naming(desired: DesiredRecord): { kidPrefix: string; kid?: string } {
-  return desired.kid !== undefined ? { kidPrefix: desired.kidPrefix, kid: desired.kid } : { kidPrefix: desired.kidPrefix };
+  return desired.kid !== undefined
+    ? { kidPrefix: desired.kidPrefix, kid: desired.kid }
+    : { kidPrefix: desired.kidPrefix };
 }
 
 /** The desired record for `inputs`; without I/O (a changed issuer keeps a placeholder endpoint: it replaces anyway). */
 async function desiredFor(inputs: DcrInputs, olds: DcrOutputs | undefined, endpoint?: string): Promise<DesiredRecord> {
-  const resolved = endpoint ?? inputs.registrationEndpoint ??
-    (olds && inputs.issuer === olds.desired.issuer ? olds.desired.registrationEndpoint : `discovered from ${inputs.issuer}`);
+  const resolved =
+    endpoint ??
+    inputs.registrationEndpoint ??
+    (olds && inputs.issuer === olds.desired.issuer
+      ? olds.desired.registrationEndpoint
+      : `discovered from ${inputs.issuer}`);
   const pem = inputs.signingKeyPem ?? stackSecret("signingKeyPem");
-  return desiredRecord(inputs, resolved, pem !== undefined ? { signingKeyThumbprint: await pemThumbprint(pem, inputs) } : {});
+  return desiredRecord(
+    inputs,
+    resolved,
+    pem !== undefined ? { signingKeyThumbprint: await pemThumbprint(pem, inputs) } : {},
+  );
 }
 
 /**
@@ -235,14 +289,21 @@ async function adopt(inputs: DcrInputs, desired: DesiredRecord, own: Awaited<Ret
   const a = inputs.adopt as NonNullable<DcrInputs["adopt"]>;
   const handle: ClientHandle = {
     clientId: a.clientId,
-    registrationClientUri: a.registrationClientUri ?? `${desired.registrationEndpoint.replace(/\/+$/, "")}/${encodeURIComponent(a.clientId)}`,
+    registrationClientUri:
+      a.registrationClientUri ??
+      `${desired.registrationEndpoint.replace(/\/+$/, "")}/${encodeURIComponent(a.clientId)}`,
     registrationAccessToken: a.registrationAccessToken,
   };
   const opts = managementOptions(desired, inputs);
   const current = await readClient(handle, opts);
   const idpJwks = (current.metadata.jwks as Jwks | undefined) ?? { keys: [] };
   const inherited = inheritedKeys(idpJwks, desired.keyAlgorithm);
-  const held: KeyHoldings = { keys: inherited, privateJwks: { keys: [] }, jwks: idpJwks, usedKids: inherited.map((k) => k.kid) };
+  const held: KeyHoldings = {
+    keys: inherited,
+    privateJwks: { keys: [] },
+    jwks: idpJwks,
+    usedKids: inherited.map((k) => k.kid),
+  };
   const ring = await applyKeys(held, policyOf(desired), clock(), naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(idpJwks, ring.usedKids));
   const want = wantedMembers(desired, jwks, current.metadata.redirect_uris as string[] | undefined);
@@ -256,17 +317,16 @@ async function adopt(inputs: DcrInputs, desired: DesiredRecord, own: Awaited<Ret
   }
 }
 
-
-
-
-
-
-
 /**
  * Outputs after a write of `sent`: what the IdP answered differently is recorded as applied
  * (plan/applied.ts) and warned about once, here, never again on later runs.
  */
-function written(outs: DcrOutputs, sent: Record<string, unknown>, want: Record<string, unknown>, previous: Applied | undefined): DcrOutputs {
+function written(
+  outs: DcrOutputs,
+  sent: Record<string, unknown>,
+  want: Record<string, unknown>,
+  previous: Applied | undefined,
+): DcrOutputs {
   const { applied, substitutions } = afterWrite(sent, idpView(outs), want, previous, ourKids(outs));
   for (const s of substitutions) logWarn(`DcrClient ${outs.clientId}: ${describeSubstitution(s)}`);
   return compact({ ...outs, applied: Object.keys(applied).length > 0 ? applied : undefined });
@@ -275,9 +335,10 @@ function written(outs: DcrOutputs, sent: Record<string, unknown>, want: Record<s
 /** The warning every run gives while plain http is allowed towards a non-loopback IdP. */
 function warnInsecure(desired: DesiredRecord, who: string): void {
   if (desired.allowInsecureHttp !== true) return;
-  logWarn(`DcrClient ${who}: allowInsecureHttp is set: tokens and keys may travel over plain http to the IdP; use it only on a private network you control`);
+  logWarn(
+    `DcrClient ${who}: allowInsecureHttp is set: tokens and keys may travel over plain http to the IdP; use it only on a private network you control`,
+  );
 }
-
 
 async function report(desired: DesiredRecord, clientId: string, status: DcrStatus): Promise<void> {
   await pushStatus(desired.pushgatewayUrl, clientId, status, logWarn, desired.metricName);

@@ -20,7 +20,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function compact<T>(v: T): T {
   if (Array.isArray(v)) return v.map(compact) as T;
   if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, compact(x)])) as T;
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, compact(x)]),
+    ) as T;
   }
   return v;
 }

@@ -122,7 +122,8 @@ export async function applyKeys(
   // key published ahead (from its private half, so drift at the IdP cannot lose it).
   const publicByKid = new Map<string, PublicJwk>();
   for (const k of held.jwks.keys) if (keptKids.has(k.kid)) publicByKid.set(k.kid, k);
-  for (const jwk of held.privateJwks.keys) if (keptKids.has(jwk.kid as string)) publicByKid.set(jwk.kid as string, toPublicJwk(jwk));
+  for (const jwk of held.privateJwks.keys)
+    if (keptKids.has(jwk.kid as string)) publicByKid.set(jwk.kid as string, toPublicJwk(jwk));
   for (const m of materials.values()) if (keptKids.has(m.kid)) publicByKid.set(m.kid, m.publicJwk);
 
   const active = kept.find((k) => k.kid === plan.activeKid);
@@ -175,13 +176,19 @@ async function heldNextKey(held: KeyHoldings, keptKids: ReadonlySet<string>): Pr
     const m = await importPrivateKeyPem(nextPrivateKeyPem, record.alg, nextKid, new Date(record.createdAt));
     return { ...m, privateKeyPem: nextPrivateKeyPem }; // the very PEM an application may have pre-loaded
   } catch (e) {
-    throw new DcrError("ERR_KEY", `the private key of ${nextKid} (the key published ahead, nextPrivateKeyPem in state) cannot be read`, { cause: e });
+    throw new DcrError(
+      "ERR_KEY",
+      `the private key of ${nextKid} (the key published ahead, nextPrivateKeyPem in state) cannot be read`,
+      { cause: e },
+    );
   }
 }
 
 /** The key published ahead among `records` (the one activating first), with its private PEM. */
 function nextOf(records: readonly KeyRecord[], materials: ReadonlyMap<string, KeyMaterial>): NextKey | undefined {
-  const waiting = records.filter((k) => k.activatesAt !== undefined).sort((a, b) => Date.parse(a.activatesAt as string) - Date.parse(b.activatesAt as string));
+  const waiting = records
+    .filter((k) => k.activatesAt !== undefined)
+    .sort((a, b) => Date.parse(a.activatesAt as string) - Date.parse(b.activatesAt as string));
   for (const k of waiting) {
     const m = materials.get(k.kid);
     if (m) return { kid: k.kid, activatesAt: k.activatesAt as string, privateKeyPem: m.privateKeyPem };

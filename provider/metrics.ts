@@ -42,7 +42,8 @@ export async function pushStatus(
       signal: AbortSignal.timeout(timeoutMs),
     });
     await res.body?.cancel();
-    if (!res.ok) warn(`pushing ${metricName} to the Pushgateway failed: HTTP ${res.status} from ${new URL(url).origin}`);
+    if (!res.ok)
+      warn(`pushing ${metricName} to the Pushgateway failed: HTTP ${res.status} from ${new URL(url).origin}`);
   } catch (e) {
     warn(`pushing ${metricName} to the Pushgateway at ${new URL(url).origin} failed: ${(e as Error).message}`);
   }

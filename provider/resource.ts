@@ -8,7 +8,10 @@ import { dcrProvider } from "./provider-stub";
 import { SECRET_OUTPUTS, type Jwks, type KeyRecord } from "./types";
 
 /** The outputs DcrClient declares (every Output-typed member but the engine's own `id` and `urn`). */
-type DeclaredOutput = Exclude<{ [K in keyof DcrClient]: DcrClient[K] extends pulumi.Output<unknown> ? K : never }[keyof DcrClient], "id" | "urn">;
+type DeclaredOutput = Exclude<
+  { [K in keyof DcrClient]: DcrClient[K] extends pulumi.Output<unknown> ? K : never }[keyof DcrClient],
+  "id" | "urn"
+>;
 
 /** An OAuth 2.0 client owned through Dynamic Client Registration (RFC 7591/7592). */
 export class DcrClient extends pulumi.dynamic.Resource {
@@ -54,18 +57,37 @@ export class DcrClient extends pulumi.dynamic.Resource {
     // One placeholder per declared output (the engine fills them); typed over the class's outputs
     // so a missing or misspelt one does not compile.
     const outputs = {
-      clientId: undefined, registrationClientUri: undefined, registrationAccessToken: undefined,
-      clientSecret: undefined, registrationEndpoint: undefined, jwks: undefined, activeKid: undefined,
-      privateKeyPem: undefined, privateJwks: undefined, keys: undefined, redirectUris: undefined,
-      nextRotationAt: undefined, metadata: undefined, nextKid: undefined, nextKeyActivatesAt: undefined, nextPrivateKeyPem: undefined,
+      clientId: undefined,
+      registrationClientUri: undefined,
+      registrationAccessToken: undefined,
+      clientSecret: undefined,
+      registrationEndpoint: undefined,
+      jwks: undefined,
+      activeKid: undefined,
+      privateKeyPem: undefined,
+      privateJwks: undefined,
+      keys: undefined,
+      redirectUris: undefined,
+      nextRotationAt: undefined,
+      metadata: undefined,
+      nextKid: undefined,
+      nextKeyActivatesAt: undefined,
+      nextPrivateKeyPem: undefined,
     } satisfies Record<DeclaredOutput, undefined>;
-    super(dcrProvider, name, { ...outputs, ...inputs }, {
-      ...opts,
-      // A desired client_id cannot exist twice at the IdP: a replacement must delete the old
-      // client first, or the IdP refuses the new registration (409).
-      deleteBeforeReplace: opts.deleteBeforeReplace ?? inputs.clientId !== undefined,
-      additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])],
-    }, "dcr", "DcrClient");
+    super(
+      dcrProvider,
+      name,
+      { ...outputs, ...inputs },
+      {
+        ...opts,
+        // A desired client_id cannot exist twice at the IdP: a replacement must delete the old
+        // client first, or the IdP refuses the new registration (409).
+        deleteBeforeReplace: opts.deleteBeforeReplace ?? inputs.clientId !== undefined,
+        additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])],
+      },
+      "dcr",
+      "DcrClient",
+    );
   }
 }
 

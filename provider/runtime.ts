@@ -31,7 +31,8 @@ export function clock(): Date {
   const raw = process.env.DCR_NOW;
   if (raw === undefined || raw === "") return new Date();
   const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw new DcrError("ERR_CONFIG", `DCR_NOW must be an ISO-8601 instant such as 2027-01-01T00:00:00Z`);
+  if (Number.isNaN(t))
+    throw new DcrError("ERR_CONFIG", `DCR_NOW must be an ISO-8601 instant such as 2027-01-01T00:00:00Z`);
   return new Date(t);
 }
 
@@ -51,14 +52,19 @@ export function logWarn(message: string): void {
  */
 export function partialFailure(cause: unknown, id: string, inputs: object, properties: object): Error {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const err = new Error(`${message} (the client ${id} and its current registration access token are kept in state)`, { cause }) as Error & {
+  const err = new Error(`${message} (the client ${id} and its current registration access token are kept in state)`, {
+    cause,
+  }) as Error & {
     id: string;
     properties: Record<string, unknown>;
     reasons: string[];
   };
   err.id = id;
   const provider = (inputs as Record<string, unknown>).__provider;
-  err.properties = { ...(properties as Record<string, unknown>), ...(provider !== undefined ? { __provider: provider } : {}) };
+  err.properties = {
+    ...(properties as Record<string, unknown>),
+    ...(provider !== undefined ? { __provider: provider } : {}),
+  };
   err.reasons = [message];
   return err;
 }

@@ -71,11 +71,35 @@ export interface Jwks<K = PublicJwk> {
  */
 export type DesiredRecord = Pick<
   DcrInputs,
-  | "issuer" | "clientId" | "clientName" | "profile" | "metadata" | "redirectUris" | "redirectUpdateMode"
-  | "rotationSafe" | "jwksUri" | "kid" | "rotationTrigger" | "pushgatewayUrl" | "metricName" | "ratRenewalPath" | "allowInsecureHttp"
+  | "issuer"
+  | "clientId"
+  | "clientName"
+  | "profile"
+  | "metadata"
+  | "redirectUris"
+  | "redirectUpdateMode"
+  | "rotationSafe"
+  | "jwksUri"
+  | "kid"
+  | "rotationTrigger"
+  | "pushgatewayUrl"
+  | "metricName"
+  | "ratRenewalPath"
+  | "allowInsecureHttp"
   | "publishAheadDays"
 > &
-  Required<Pick<DcrInputs, "keyAlgorithm" | "kidPrefix" | "rotateAfterDays" | "retireAfterDays" | "maxKeys" | "updateMethod" | "timeoutSeconds">> & {
+  Required<
+    Pick<
+      DcrInputs,
+      | "keyAlgorithm"
+      | "kidPrefix"
+      | "rotateAfterDays"
+      | "retireAfterDays"
+      | "maxKeys"
+      | "updateMethod"
+      | "timeoutSeconds"
+    >
+  > & {
     /** The resolved registration endpoint (discovered when `issuer` was given). */
     registrationEndpoint: string;
     /** RFC 7638 thumbprint of a bring-your-own key (never the key). */
@@ -130,4 +154,11 @@ export interface DcrOutputs {
 }
 
 /** Outputs that must be secret in state. */
-export const SECRET_OUTPUTS = ["registrationAccessToken", "clientSecret", "privateKeyPem", "privateJwks", "nextPrivateKeyPem", "adminToken"] as const;
+export const SECRET_OUTPUTS = [
+  "registrationAccessToken",
+  "clientSecret",
+  "privateKeyPem",
+  "privateJwks",
+  "nextPrivateKeyPem",
+  "adminToken",
+] as const;

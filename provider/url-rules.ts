@@ -13,7 +13,11 @@ export function isLoopbackHost(hostname: string): boolean {
  * What is wrong with `value` as a URL of `kind`, or undefined when it is fine. `allowInsecureHttp`
  * (an explicit opt-in) lets an endpoint use plain http on a non-loopback host.
  */
-export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metrics", allowInsecureHttp = false): string | undefined {
+export function urlProblem(
+  value: string,
+  kind: "endpoint" | "redirect" | "metrics",
+  allowInsecureHttp = false,
+): string | undefined {
   if (/[^\x20-\x7e]/.test(value)) {
     return "must contain only printable ASCII characters (write internationalised hosts in punycode on purpose)";
   }
@@ -34,7 +38,8 @@ export function urlProblem(value: string, kind: "endpoint" | "redirect" | "metri
     }
     return undefined;
   }
-  if (!web) return kind === "metrics" ? "must be an http(s) URL" : "must be an https URL (http is allowed only for loopback)";
+  if (!web)
+    return kind === "metrics" ? "must be an http(s) URL" : "must be an https URL (http is allowed only for loopback)";
   if (!url.hostname) return "must name a host";
   const httpAllowed = kind === "metrics" || (kind === "endpoint" && allowInsecureHttp) || isLoopbackHost(url.hostname);
   if (url.protocol === "http:" && !httpAllowed) {

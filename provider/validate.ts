@@ -42,17 +42,22 @@ function buildSchema(allowInsecureHttp: boolean) {
     }
   };
   const bool = fromString(z.boolean({ error: "must be true or false" }), (s) =>
-    s === "true" ? true : s === "false" ? false : s);
+    s === "true" ? true : s === "false" ? false : s,
+  );
   const int = (min: number, max: number, what: string) =>
     fromString(
-      z.number({ error: `must be a whole number of ${what}` })
+      z
+        .number({ error: `must be a whole number of ${what}` })
         .int({ error: `must be a whole number of ${what}` })
         .min(min, { error: `must be at least ${min}` })
         .max(max, { error: `must be at most ${max}` }),
       (s) => (s === "" ? s : Number(s)),
     );
   const text = (max: number) =>
-    z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).max(max, { error: `must be at most ${max} characters` })
+    z
+      .string({ error: "must be a string" })
+      .min(1, { error: "must not be empty" })
+      .max(max, { error: `must be at most ${max} characters` })
       // eslint-disable-next-line no-control-regex
       .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: "must not contain control characters" });
   const url = (kind: "endpoint" | "redirect" | "metrics") =>
@@ -60,7 +65,8 @@ function buildSchema(allowInsecureHttp: boolean) {
       const problem = urlProblem(s, kind, allowInsecureHttp);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
-  const kidText = (max: number) => text(max).refine((s) => KID_CHARS.test(s), { error: "may contain only letters, digits and . _ : -" });
+  const kidText = (max: number) =>
+    text(max).refine((s) => KID_CHARS.test(s), { error: "may contain only letters, digits and . _ : -" });
   const list = (s: string): unknown => (s.startsWith("[") ? json(s) : s.split(/[\s,]+/).filter(Boolean));
   const adopt = fromString(
     z.preprocess(
@@ -73,11 +79,14 @@ function buildSchema(allowInsecureHttp: boolean) {
           registrationClientUri: o.registrationClientUri ?? o.registration_client_uri,
         };
       },
-      z.object({
-        clientId: text(255),
-        registrationAccessToken: text(4096),
-        registrationClientUri: url("endpoint").optional(),
-      }, { error: "must be an object with clientId and registrationAccessToken" }),
+      z.object(
+        {
+          clientId: text(255),
+          registrationAccessToken: text(4096),
+          registrationClientUri: url("endpoint").optional(),
+        },
+        { error: "must be an object with clientId and registrationAccessToken" },
+      ),
     ),
     json,
   );
@@ -85,53 +94,79 @@ function buildSchema(allowInsecureHttp: boolean) {
     z.record(z.string(), z.unknown(), { error: "must be an object of RFC 7591 metadata" }).superRefine((m, ctx) => {
       for (const k of RESERVED_METADATA) {
         if (k in m) {
-          const hint = k === "jwks" || k === "jwks_uri" ? "keys are generated here; use jwksUri or signingKeyPem"
-            : k === "redirect_uris" ? "use redirectUris" : k === "client_id" ? "use clientId" : "it is set by the IdP";
+          const hint =
+            k === "jwks" || k === "jwks_uri"
+              ? "keys are generated here; use jwksUri or signingKeyPem"
+              : k === "redirect_uris"
+                ? "use redirectUris"
+                : k === "client_id"
+                  ? "use clientId"
+                  : "it is set by the IdP";
           ctx.addIssue({ code: "custom", path: [k], message: `must not be set in metadata (${hint})` });
         }
       }
     }),
     json,
   );
-  return z.object({
-    registrationEndpoint: url("endpoint").optional(),
-    issuer: url("endpoint").optional(),
-    initialAccessToken: text(8192).optional(),
-    openRegistration: bool.optional(),
-    updateMethod: fromString(z.enum(["PUT", "PATCH"], { error: 'must be "PUT" or "PATCH"' }), (s) => s.toUpperCase()).optional(),
-    clientId: text(255).optional(),
-    clientName: text(1000).optional(),
-    profile: text(255).optional(),
-    metadata: metadata.optional(),
-    redirectUris: fromString(
-      z.array(url("redirect"), { error: "must be a list of URLs" })
-        .max(100, { error: "must list at most 100 URIs" })
-        .refine((a) => new Set(a).size === a.length, { error: "must not contain duplicates" }),
-      list,
-    ).optional(),
-    redirectUpdateMode: fromString(z.enum(["auto", "replace", "merge", "none"], { error: 'must be "auto", "replace", "merge" or "none"' }), (s) => s.toLowerCase()).optional(),
-    rotationSafe: bool.optional(),
-    jwksUri: url("endpoint").optional(),
-    keyAlgorithm: z.enum(KEY_ALGORITHMS as [string, ...string[]], { error: `must be one of ${KEY_ALGORITHMS.join(", ")}` }).optional(),
-    kid: kidText(128).optional(),
-    kidPrefix: kidText(64).optional(),
-    signingKeyPem: z.string({ error: "must be a PEM string" }).refine((s) => s.includes("-----BEGIN"), { error: "must be a PEM private key (-----BEGIN PRIVATE KEY-----)" }).optional(),
-    rotateAfterDays: int(0, 3650, "days").optional(),
-    retireAfterDays: int(-1, 3650, "days").optional(),
-    maxKeys: int(-1, 100, "keys").optional(),
-    publishAheadDays: int(0, 3650, "days").optional(),
-    rotationTrigger: z.string({ error: "must be a string" }).max(256, { error: "must be at most 256 characters" }).optional(),
-    adopt: adopt.optional(),
-    adminToken: text(8192).optional(),
-    ratRenewalPath: z.string({ error: "must be a string" })
-      .refine((s) => s.startsWith("/") || /^https?:\/\//.test(s), { error: "must be an absolute path or URL" })
-      .refine((s) => s.includes("{client_id}"), { error: "must contain {client_id}" })
-      .optional(),
-    pushgatewayUrl: url("metrics").optional(),
-    metricName: z.string({ error: "must be a string" }).regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)" }).optional(),
-    timeoutSeconds: int(1, 600, "seconds").optional(),
-    allowInsecureHttp: bool.optional(),
-  }).strict();
+  return z
+    .object({
+      registrationEndpoint: url("endpoint").optional(),
+      issuer: url("endpoint").optional(),
+      initialAccessToken: text(8192).optional(),
+      openRegistration: bool.optional(),
+      updateMethod: fromString(z.enum(["PUT", "PATCH"], { error: 'must be "PUT" or "PATCH"' }), (s) =>
+        s.toUpperCase(),
+      ).optional(),
+      clientId: text(255).optional(),
+      clientName: text(1000).optional(),
+      profile: text(255).optional(),
+      metadata: metadata.optional(),
+      redirectUris: fromString(
+        z
+          .array(url("redirect"), { error: "must be a list of URLs" })
+          .max(100, { error: "must list at most 100 URIs" })
+          .refine((a) => new Set(a).size === a.length, { error: "must not contain duplicates" }),
+        list,
+      ).optional(),
+      redirectUpdateMode: fromString(
+        z.enum(["auto", "replace", "merge", "none"], { error: 'must be "auto", "replace", "merge" or "none"' }),
+        (s) => s.toLowerCase(),
+      ).optional(),
+      rotationSafe: bool.optional(),
+      jwksUri: url("endpoint").optional(),
+      keyAlgorithm: z
+        .enum(KEY_ALGORITHMS as [string, ...string[]], { error: `must be one of ${KEY_ALGORITHMS.join(", ")}` })
+        .optional(),
+      kid: kidText(128).optional(),
+      kidPrefix: kidText(64).optional(),
+      signingKeyPem: z
+        .string({ error: "must be a PEM string" })
+        .refine((s) => s.includes("-----BEGIN"), { error: "must be a PEM private key (-----BEGIN PRIVATE KEY-----)" })
+        .optional(),
+      rotateAfterDays: int(0, 3650, "days").optional(),
+      retireAfterDays: int(-1, 3650, "days").optional(),
+      maxKeys: int(-1, 100, "keys").optional(),
+      publishAheadDays: int(0, 3650, "days").optional(),
+      rotationTrigger: z
+        .string({ error: "must be a string" })
+        .max(256, { error: "must be at most 256 characters" })
+        .optional(),
+      adopt: adopt.optional(),
+      adminToken: text(8192).optional(),
+      ratRenewalPath: z
+        .string({ error: "must be a string" })
+        .refine((s) => s.startsWith("/") || /^https?:\/\//.test(s), { error: "must be an absolute path or URL" })
+        .refine((s) => s.includes("{client_id}"), { error: "must contain {client_id}" })
+        .optional(),
+      pushgatewayUrl: url("metrics").optional(),
+      metricName: z
+        .string({ error: "must be a string" })
+        .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)" })
+        .optional(),
+      timeoutSeconds: int(1, 600, "seconds").optional(),
+      allowInsecureHttp: bool.optional(),
+    })
+    .strict();
 }
 
 /**
@@ -164,7 +199,10 @@ function schemaFor(allowInsecureHttp: boolean): ReturnType<typeof buildSchema> {
 function crossChecks(v: DcrInputs, failures: CheckFailure[]): void {
   const add = (property: string, reason: string) => failures.push({ property, reason });
   if (v.registrationEndpoint === undefined && v.issuer === undefined) {
-    add("registrationEndpoint", "either registrationEndpoint or issuer is required (also settable as dcr:registrationEndpoint / dcr:issuer)");
+    add(
+      "registrationEndpoint",
+      "either registrationEndpoint or issuer is required (also settable as dcr:registrationEndpoint / dcr:issuer)",
+    );
   }
   if (v.registrationEndpoint !== undefined && v.issuer !== undefined) {
     add("issuer", "set either registrationEndpoint or issuer, not both");
@@ -174,13 +212,19 @@ function crossChecks(v: DcrInputs, failures: CheckFailure[]): void {
   if (v.maxKeys !== undefined && v.maxKeys <= 0 && retire !== undefined && retire <= 0) {
     add("maxKeys", "maxKeys <= 0 together with retireAfterDays <= 0 keeps every key forever; enable one of them");
   }
-  if (v.maxKeys === 1) add("maxKeys", "must be at least 2 so the old and new keys overlap during rotation (or <= 0 to disable the cap)");
+  if (v.maxKeys === 1)
+    add("maxKeys", "must be at least 2 so the old and new keys overlap during rotation (or <= 0 to disable the cap)");
   const ahead = v.publishAheadDays ?? DEFAULT_POLICY.publishAheadDays;
   if (retire !== undefined && retire > 0 && rotate > 0 && retire <= rotate + ahead) {
     const plus = ahead > 0 ? ` + publishAheadDays (${ahead}) — a key's age when it stops signing —` : "";
     add("retireAfterDays", `must be greater than rotateAfterDays (${rotate})${plus} so the old and new keys overlap`);
   }
-  for (const p of publishAheadProblems({ rotateAfterDays: rotate, maxKeys: v.maxKeys ?? DEFAULT_POLICY.maxKeys, publishAheadDays: ahead })) add(p.property, p.reason);
+  for (const p of publishAheadProblems({
+    rotateAfterDays: rotate,
+    maxKeys: v.maxKeys ?? DEFAULT_POLICY.maxKeys,
+    publishAheadDays: ahead,
+  }))
+    add(p.property, p.reason);
   if (v.adopt !== undefined && v.clientId !== undefined && v.adopt.clientId !== v.clientId) {
     add("adopt.clientId", `must equal clientId ("${v.clientId}") when both are set`);
   }

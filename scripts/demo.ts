@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   /** A private_key_jwt client_credentials grant at the IdP's token endpoint with this key. */
   const signIn = async (clientId: string, kid: string, privateKeyPem: string) => {
     const token = await idp.clientCredentials(clientId, { privateKeyPem, kid, alg: "ES256" });
-    console.log(`demo: private_key_jwt client_credentials with key ${kid} at the token endpoint → HTTP ${token.status}`);
+    console.log(
+      `demo: private_key_jwt client_credentials with key ${kid} at the token endpoint → HTTP ${token.status}`,
+    );
     if (token.status !== 200) throw new Error(`key ${kid} did not authenticate`);
   };
   try {
@@ -57,26 +59,37 @@ async function main(): Promise<void> {
     console.log(`demo: DCR_NOW=${publish.at} (the publication date) pulumi up …`);
     const ahead = await engine.up();
     const nextKid = ahead.outputs.nextKid?.value as string;
-    console.log(`demo:   activeKid ${ahead.outputs.activeKid?.value as string} (unchanged), nextKid ${nextKid}, active from ${ahead.outputs.nextKeyActivatesAt?.value as string}`);
+    console.log(
+      `demo:   activeKid ${ahead.outputs.activeKid?.value as string} (unchanged), nextKid ${nextKid}, active from ${ahead.outputs.nextKeyActivatesAt?.value as string}`,
+    );
     // What an application runs to pre-load the next key (the real CLI, as documented in docs/operations.md).
     const nextPem = (await pulumiCli(engine, ["stack", "output", "--show-secrets", "nextPrivateKeyPem"])).stdout.trim();
-    console.log("demo: pulumi stack output --show-secrets nextPrivateKeyPem → the next key's PEM; it signs in before it is active:");
+    console.log(
+      "demo: pulumi stack output --show-secrets nextPrivateKeyPem → the next key's PEM; it signs in before it is active:",
+    );
     await signIn(clientId, nextKid, nextPem);
 
     engine.setEnv("DCR_NOW", activate.at);
     idp.requests.reset();
     console.log(`demo: DCR_NOW=${activate.at} (the activation date) pulumi up …`);
     const switched = await engine.up();
-    console.log(`demo:   activeKid ${switched.outputs.activeKid?.value as string}; IdP requests during this up: ${idp.requests.count()}`);
-    if (switched.outputs.activeKid?.value !== nextKid || idp.requests.count() !== 0) throw new Error("the switch did not happen without IdP requests");
+    console.log(
+      `demo:   activeKid ${switched.outputs.activeKid?.value as string}; IdP requests during this up: ${idp.requests.count()}`,
+    );
+    if (switched.outputs.activeKid?.value !== nextKid || idp.requests.count() !== 0)
+      throw new Error("the switch did not happen without IdP requests");
     const activePem = (await pulumiCli(engine, ["stack", "output", "--show-secrets", "privateKeyPem"])).stdout.trim();
     if (activePem !== nextPem) throw new Error("privateKeyPem is not the PEM published ahead");
-    console.log("demo: pulumi stack output --show-secrets privateKeyPem → the very PEM pre-loaded as nextPrivateKeyPem");
+    console.log(
+      "demo: pulumi stack output --show-secrets privateKeyPem → the very PEM pre-loaded as nextPrivateKeyPem",
+    );
 
     await engine.preview({ expectNoChanges: true });
     console.log("demo: pulumi preview --expect-no-changes → no changes");
     const destroy = await engine.destroy();
-    console.log(`demo: destroy ${destroy.summary.result}; client deleted at the IdP: ${idp.getClient(clientId) === undefined}`);
+    console.log(
+      `demo: destroy ${destroy.summary.result}; client deleted at the IdP: ${idp.getClient(clientId) === undefined}`,
+    );
   } finally {
     await engine.dispose();
     await idp.close();
@@ -88,9 +101,17 @@ async function printCalendar(engine: EngineStack, from: Date): Promise<CalendarE
   const { resources } = await exportWithSecrets(engine);
   const outs = dcrClients(resources).get("bff")?.outputs as unknown as DcrOutputs;
   const policy = policyOf(outs.desired);
-  const state = { managed: outs.keys, usedKids: outs.usedKids, ...(outs.appliedTrigger !== undefined ? { appliedTrigger: outs.appliedTrigger } : {}) };
-  const entries = rotationCalendar(state, policy, from, new Date(from.getTime() + 62 * DAY), { kidPrefix: outs.desired.kidPrefix });
-  console.log(`demo: rotation calendar (rotateAfterDays ${policy.rotateAfterDays}, publishAheadDays ${policy.publishAheadDays ?? 0}, retireAfterDays ${policy.retireAfterDays}, maxKeys ${policy.maxKeys}):`);
+  const state = {
+    managed: outs.keys,
+    usedKids: outs.usedKids,
+    ...(outs.appliedTrigger !== undefined ? { appliedTrigger: outs.appliedTrigger } : {}),
+  };
+  const entries = rotationCalendar(state, policy, from, new Date(from.getTime() + 62 * DAY), {
+    kidPrefix: outs.desired.kidPrefix,
+  });
+  console.log(
+    `demo: rotation calendar (rotateAfterDays ${policy.rotateAfterDays}, publishAheadDays ${policy.publishAheadDays ?? 0}, retireAfterDays ${policy.retireAfterDays}, maxKeys ${policy.maxKeys}):`,
+  );
   console.log(`demo:   ${outs.keys[0]?.createdAt.slice(0, 16)}  active    ${outs.activeKid}`);
   for (const e of entries) {
     const note = e.kind === "publish" ? ` (new key; active from ${e.activatesAt?.slice(0, 16)})` : "";

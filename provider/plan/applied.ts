@@ -33,7 +33,12 @@ export interface Substitution extends AppliedValue {
 export const SELECTOR_MEMBERS: ReadonlySet<string> = new Set(["profile"]);
 
 /** The canonical value the IdP should hold for `member` when nothing drifted. */
-export function expectedAtIdp(member: string, want: unknown, applied: Applied | undefined, ours?: ReadonlySet<string>): Canonical {
+export function expectedAtIdp(
+  member: string,
+  want: unknown,
+  applied: Applied | undefined,
+  ours?: ReadonlySet<string>,
+): Canonical {
   const wanted = canonical(member, want, ours);
   const entry = applied?.[member];
   return entry !== undefined && deepEqual(entry.sent, wanted) ? entry.held : wanted;
@@ -87,8 +92,10 @@ export function afterWrite(
 /** "the IdP holds response_types as ["code","none"] where ["code"] was sent" — for the warning. */
 export function describeSubstitution(s: Substitution): string {
   const held = s.held === null ? "did not keep it (dropped)" : `holds ${show(s.held)}`;
-  return `${s.member}: ${show(s.sent)} was sent and the IdP ${held}; taken as applied as the IdP holds it ` +
-    "(RFC 7591 §3.2.1 lets a server substitute values). It is not sent again until the input changes or the IdP's value moves";
+  return (
+    `${s.member}: ${show(s.sent)} was sent and the IdP ${held}; taken as applied as the IdP holds it ` +
+    "(RFC 7591 §3.2.1 lets a server substitute values). It is not sent again until the input changes or the IdP's value moves"
+  );
 }
 
 function show(v: unknown): string {

@@ -42,7 +42,14 @@ export function describeKeyEvent(e: Pick<KeyEvent, "kind" | "kid">): string {
  * step at its due instant. Immediate rotations (rotationTrigger, keyAlgorithm) show at `from`.
  * @throws DcrError as planKeys.
  */
-export function rotationCalendar(state: KeyState, policy: KeyPolicy, from: Date, until: Date, naming: KeyNaming, limit = 50): CalendarEntry[] {
+export function rotationCalendar(
+  state: KeyState,
+  policy: KeyPolicy,
+  from: Date,
+  until: Date,
+  naming: KeyNaming,
+  limit = 50,
+): CalendarEntry[] {
   const existing = new Set(state.managed.map((k) => k.kid));
   const entries: CalendarEntry[] = [];
   let s = state;
@@ -52,11 +59,17 @@ export function rotationCalendar(state: KeyState, policy: KeyPolicy, from: Date,
     const iso = at.toISOString();
     const waitingBefore = new Set(s.managed.filter((k) => k.activatesAt !== undefined).map((k) => k.kid));
     for (const k of plan.keep) {
-      if (waitingBefore.has(k.kid) && k.activatesAt === undefined) entries.push({ at: iso, kind: "activate", kid: k.kid, exists: existing.has(k.kid) });
+      if (waitingBefore.has(k.kid) && k.activatesAt === undefined)
+        entries.push({ at: iso, kind: "activate", kid: k.kid, exists: existing.has(k.kid) });
     }
     const g = plan.generate;
     if (g) {
-      const entry: CalendarEntry = { at: iso, kind: g.activatesAt === undefined ? "rotate" : "publish", kid: g.kid, exists: false };
+      const entry: CalendarEntry = {
+        at: iso,
+        kind: g.activatesAt === undefined ? "rotate" : "publish",
+        kid: g.kid,
+        exists: false,
+      };
       if (g.activatesAt !== undefined) entry.activatesAt = g.activatesAt;
       entries.push(entry);
     }

@@ -18,12 +18,32 @@ import { idpView, ourKids, wantedMembers } from "./owned";
  * field cannot be forgotten here.
  */
 export const FIELD_EFFECT = {
-  registrationEndpoint: "identity", issuer: "identity", clientId: "identity", adoptedClientId: "identity",
-  clientName: "update", profile: "update", metadata: "update", redirectUris: "update", redirectUpdateMode: "update",
-  rotationSafe: "update", jwksUri: "update", keyAlgorithm: "update", kidPrefix: "update", kid: "update",
-  rotateAfterDays: "update", retireAfterDays: "update", maxKeys: "update", publishAheadDays: "update", rotationTrigger: "update",
-  updateMethod: "update", signingKeyThumbprint: "update", pushgatewayUrl: "update", metricName: "update", timeoutSeconds: "update",
-  ratRenewalPath: "update", allowInsecureHttp: "update",
+  registrationEndpoint: "identity",
+  issuer: "identity",
+  clientId: "identity",
+  adoptedClientId: "identity",
+  clientName: "update",
+  profile: "update",
+  metadata: "update",
+  redirectUris: "update",
+  redirectUpdateMode: "update",
+  rotationSafe: "update",
+  jwksUri: "update",
+  keyAlgorithm: "update",
+  kidPrefix: "update",
+  kid: "update",
+  rotateAfterDays: "update",
+  retireAfterDays: "update",
+  maxKeys: "update",
+  publishAheadDays: "update",
+  rotationTrigger: "update",
+  updateMethod: "update",
+  signingKeyThumbprint: "update",
+  pushgatewayUrl: "update",
+  metricName: "update",
+  timeoutSeconds: "update",
+  ratRenewalPath: "update",
+  allowInsecureHttp: "update",
 } as const satisfies Record<keyof DesiredRecord, "identity" | "update">;
 
 type Field = keyof typeof FIELD_EFFECT;
@@ -62,7 +82,9 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
   const prev = olds.desired;
   const changed = FIELDS.filter((f) => !deepEqual(prev[f], next[f]));
   const replaces = changed.filter((f) => FIELD_EFFECT[f] === "identity");
-  const reasons = changed.map((f) => (FIELD_EFFECT[f] === "identity" ? `${f} changed: the client is replaced` : `${f} changed`));
+  const reasons = changed.map((f) =>
+    FIELD_EFFECT[f] === "identity" ? `${f} changed: the client is replaced` : `${f} changed`,
+  );
   const properties = new Set<string>(changed);
 
   // Drift: each owned member against what the IdP should hold (its answer to our last write).
@@ -74,11 +96,17 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
   for (const m of driftedMembers(want, idpView(olds), olds.applied, ours)) {
     const inputChanged = !deepEqual(canonical(m, want[m], ours), canonical(m, before[m], ours));
     const detail = m === "jwks" ? keyDrift(olds.keys, olds.jwks, olds.usedKids) : [];
-    reasons.push(`${m}: ${inputChanged ? "input changed" : "drift at the IdP"}${detail.length > 0 ? ` (${detail.join("; ")})` : ""}`);
+    reasons.push(
+      `${m}: ${inputChanged ? "input changed" : "drift at the IdP"}${detail.length > 0 ? ` (${detail.join("; ")})` : ""}`,
+    );
     properties.add(MEMBER_PROPERTY[m] ?? "metadata");
   }
 
-  const state = { managed: olds.keys, usedKids: olds.usedKids, ...(olds.appliedTrigger !== undefined ? { appliedTrigger: olds.appliedTrigger } : {}) };
+  const state = {
+    managed: olds.keys,
+    usedKids: olds.usedKids,
+    ...(olds.appliedTrigger !== undefined ? { appliedTrigger: olds.appliedTrigger } : {}),
+  };
   for (const e of dueEvents(state, policyOf(next))) {
     if (e.at.getTime() > now.getTime()) continue;
     reasons.push(`jwks: ${describeKeyEvent(e)} was due at ${e.at.toISOString()}`);

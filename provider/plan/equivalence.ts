@@ -12,7 +12,12 @@ import { deepEqual } from "../json";
  * duplicates carry no meaning. `default_acr_values` is not here: its order is a preference.
  */
 export const SET_MEMBERS: ReadonlySet<string> = new Set([
-  "redirect_uris", "grant_types", "response_types", "contacts", "request_uris", "post_logout_redirect_uris",
+  "redirect_uris",
+  "grant_types",
+  "response_types",
+  "contacts",
+  "request_uris",
+  "post_logout_redirect_uris",
 ]);
 
 /** Members that are space-separated sets of tokens (RFC 7591 §2 `scope`). */
@@ -31,7 +36,9 @@ export function canonical(member: string, value: unknown, ours?: ReadonlySet<str
   if (value === undefined || value === null) return null;
   if (member === "jwks") {
     const keys = (value as { keys?: unknown }).keys;
-    const kids = Array.isArray(keys) ? keys.map((k) => (k as { kid?: unknown } | null)?.kid).filter((k): k is string => typeof k === "string") : [];
+    const kids = Array.isArray(keys)
+      ? keys.map((k) => (k as { kid?: unknown } | null)?.kid).filter((k): k is string => typeof k === "string")
+      : [];
     const counted = ours === undefined ? kids : kids.filter((k) => ours.has(k));
     return counted.length === 0 ? null : [...new Set(counted)].sort();
   }

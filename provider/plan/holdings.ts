@@ -32,7 +32,13 @@ export interface ImportedKey {
  * not supersede it. An explicit kid names only the very first key this resource creates.
  * Returns the plan and every kid used so far (never reused).
  */
-export function planHoldings(held: PlanHoldings, policy: KeyPolicy, now: Date, naming: KeyNaming, own?: ImportedKey): { plan: KeyPlan; used: string[] } {
+export function planHoldings(
+  held: PlanHoldings,
+  policy: KeyPolicy,
+  now: Date,
+  naming: KeyNaming,
+  own?: ImportedKey,
+): { plan: KeyPlan; used: string[] } {
   const records = own ? [{ kid: own.kid, alg: own.alg, createdAt: own.createdAt }, ...held.keys] : [...held.keys];
   const used = [...new Set([...held.usedKids, ...records.map((k) => k.kid)])];
   const state: KeyState = { managed: records, usedKids: used };

@@ -128,20 +128,28 @@ export function planKeys(state: KeyState, policy: KeyPolicy, now: Date, naming: 
   const current = dated.find((d) => d.waitMs === undefined);
   // A key waiting to become active that is older than the active key was overtaken by an
   // immediate rotation (e.g. an imported signingKeyPem): it never becomes active.
-  const overtaken = dated.filter((d) => d.waitMs !== undefined && current !== undefined && dated.indexOf(d) > dated.indexOf(current));
+  const overtaken = dated.filter(
+    (d) => d.waitMs !== undefined && current !== undefined && dated.indexOf(d) > dated.indexOf(current),
+  );
   const waiting = dated.filter((d) => d.waitMs !== undefined && !overtaken.includes(d));
   const need = rotationNeed(current, waiting.length > 0, state, policy, t);
   reasons.push(...need.reasons);
   const generate = need.mode === null ? null : newKey(state, policy, t, dated[0], naming);
   if (generate && need.mode === "ahead") {
-    generate.activatesAt = new Date(Math.max(need.dueMs, Date.parse(generate.createdAt) + aheadDays(policy) * DAY_MS)).toISOString();
-    reasons.push(`key ${generate.kid} is published now and becomes the active key at ${generate.activatesAt} (publishAheadDays=${aheadDays(policy)})`);
+    generate.activatesAt = new Date(
+      Math.max(need.dueMs, Date.parse(generate.createdAt) + aheadDays(policy) * DAY_MS),
+    ).toISOString();
+    reasons.push(
+      `key ${generate.kid} is published now and becomes the active key at ${generate.activatesAt} (publishAheadDays=${aheadDays(policy)})`,
+    );
   }
   const replaced = generate && need.mode === "now" ? waiting : [];
   const dropped = [...overtaken, ...replaced];
   const retire = dropped.map((d) => copyKey(d.key));
-  for (const d of overtaken) reasons.push(`key ${d.key.kid} was published ahead but is dropped: key ${current?.key.kid} became active after it`);
-  for (const d of replaced) reasons.push(`key ${d.key.kid} was published ahead but is dropped: key ${generate?.kid} is active at once`);
+  for (const d of overtaken)
+    reasons.push(`key ${d.key.kid} was published ahead but is dropped: key ${current?.key.kid} became active after it`);
+  for (const d of replaced)
+    reasons.push(`key ${d.key.kid} was published ahead but is dropped: key ${generate?.kid} is active at once`);
 
   // Keys that neither age out nor yield to the cap: the active key (unless replaced now) and
   // keys waiting to become active (unless an immediate rotation dropped them).
@@ -187,11 +195,16 @@ export function dueEvents(state: KeyState, policy: KeyPolicy): KeyEvent[] {
   for (const w of waiting) events.push({ ms: w.waitMs as number, kind: "activate", kid: w.key.kid });
   if (waiting.length === 0 && policy.rotateAfterDays > 0) {
     const ahead = aheadDays(policy);
-    events.push({ ms: active.actMs + (policy.rotateAfterDays - ahead) * DAY_MS, kind: ahead > 0 ? "publish" : "rotate", kid: active.key.kid });
+    events.push({
+      ms: active.actMs + (policy.rotateAfterDays - ahead) * DAY_MS,
+      kind: ahead > 0 ? "publish" : "rotate",
+      kid: active.key.kid,
+    });
   }
   if (policy.retireAfterDays > 0) {
     for (const d of dated) {
-      if (d !== active && d.waitMs === undefined) events.push({ ms: d.ms + policy.retireAfterDays * DAY_MS, kind: "retire", kid: d.key.kid });
+      if (d !== active && d.waitMs === undefined)
+        events.push({ ms: d.ms + policy.retireAfterDays * DAY_MS, kind: "retire", kid: d.key.kid });
     }
   }
   return events
@@ -221,7 +234,9 @@ export function activeKey(keys: ManagedKey[]): ManagedKey | undefined {
 /** The state after `plan` is applied: the generated key joins, retired keys leave, their kids stay used. */
 export function applyPlan(state: KeyState, plan: KeyPlan, policy: KeyPolicy): KeyState {
   const managed = plan.generate ? [copyKey(plan.generate), ...plan.keep.map(copyKey)] : plan.keep.map(copyKey);
-  const usedKids = [...new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid), ...managed.map((k) => k.kid)])];
+  const usedKids = [
+    ...new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid), ...managed.map((k) => k.kid)]),
+  ];
   const next: KeyState = { managed, usedKids };
   const trigger = policy.rotationTrigger ?? state.appliedTrigger;
   if (trigger !== undefined) next.appliedTrigger = trigger;
@@ -233,7 +248,9 @@ function activateIfDue(d: Dated, t: number, reasons: string[]): Dated {
   if (d.waitMs === undefined || d.waitMs > t) return d;
   const at = Math.floor(t / 1000) * 1000;
   const { activatesAt, ...rest } = d.key;
-  reasons.push(`key ${d.key.kid}, published ahead at ${d.key.createdAt}, becomes the active key (due at ${activatesAt as string})`);
+  reasons.push(
+    `key ${d.key.kid}, published ahead at ${d.key.createdAt}, becomes the active key (due at ${activatesAt as string})`,
+  );
   return { key: { ...rest, activatedAt: new Date(at).toISOString() }, ms: d.ms, actMs: at };
 }
 
@@ -258,11 +275,16 @@ function rotationNeed(
     reasons.push("rotateAfterDays=0: a new key on every update");
     mode = "now";
   } else if (!hasWaiting && ahead === 0 && t >= dueMs) {
-    const activeFor = current.key.activatedAt === undefined ? `is ${days(t - current.ms)} days old` : `has been active ${days(t - current.actMs)} days`;
+    const activeFor =
+      current.key.activatedAt === undefined
+        ? `is ${days(t - current.ms)} days old`
+        : `has been active ${days(t - current.actMs)} days`;
     reasons.push(`key ${current.key.kid} ${activeFor} (rotateAfterDays=${policy.rotateAfterDays})`);
     mode = "now";
   } else if (!hasWaiting && ahead > 0 && t >= dueMs - ahead * DAY_MS) {
-    reasons.push(`key ${current.key.kid} is due to rotate at ${new Date(dueMs).toISOString()} (rotateAfterDays=${policy.rotateAfterDays})`);
+    reasons.push(
+      `key ${current.key.kid} is due to rotate at ${new Date(dueMs).toISOString()} (rotateAfterDays=${policy.rotateAfterDays})`,
+    );
     mode = "ahead";
   }
   if (policy.rotationTrigger !== undefined && policy.rotationTrigger !== state.appliedTrigger) {
@@ -281,13 +303,19 @@ function rotationNeed(
  * The key to generate: created at `now` to the second (strictly after the newest key, should
  * that one carry a later time), with a kid never used before.
  */
-function newKey(state: KeyState, policy: KeyPolicy, t: number, newest: Dated | undefined, naming: KeyNaming): NonNullable<KeyPlan["generate"]> {
+function newKey(
+  state: KeyState,
+  policy: KeyPolicy,
+  t: number,
+  newest: Dated | undefined,
+  naming: KeyNaming,
+): NonNullable<KeyPlan["generate"]> {
   let at = Math.floor(t / 1000) * 1000;
   if (newest && at <= newest.ms) at = Math.floor(newest.ms / 1000) * 1000 + 1000;
   const createdAt = new Date(at);
   const taken = new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid)]);
   if (naming.kid !== undefined && (typeof naming.kid !== "string" || naming.kid === "")) {
-    throw new DcrError("ERR_CONFIG", "\"kid\" must be a non-empty string");
+    throw new DcrError("ERR_CONFIG", '"kid" must be a non-empty string');
   }
   const explicit = state.managed.length === 0 && naming.kid !== undefined && !taken.has(naming.kid);
   const kid = explicit ? (naming.kid as string) : makeKid(naming.kidPrefix, createdAt, taken);
@@ -302,7 +330,8 @@ function newKey(state: KeyState, policy: KeyPolicy, t: number, newest: Dated | u
 function newestFirst(keys: readonly ManagedKey[]): Dated[] {
   const dated = keys.map((key, i) => {
     const ms = Date.parse(key.createdAt);
-    if (Number.isNaN(ms)) throw new DcrError("ERR_KEY", `managed key ${key.kid} has no valid createdAt (ISO-8601 expected)`);
+    if (Number.isNaN(ms))
+      throw new DcrError("ERR_KEY", `managed key ${key.kid} has no valid createdAt (ISO-8601 expected)`);
     const d: Dated & { i: number } = { key, ms, actMs: optionalTime(key, "activatedAt") ?? ms, i };
     const waitMs = optionalTime(key, "activatesAt");
     if (waitMs !== undefined) d.waitMs = waitMs;
@@ -316,7 +345,8 @@ function optionalTime(key: ManagedKey, field: "activatesAt" | "activatedAt"): nu
   const raw = key[field];
   if (raw === undefined) return undefined;
   const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw new DcrError("ERR_KEY", `managed key ${key.kid} has no valid ${field} (ISO-8601 expected)`);
+  if (Number.isNaN(ms))
+    throw new DcrError("ERR_KEY", `managed key ${key.kid} has no valid ${field} (ISO-8601 expected)`);
   return ms;
 }
 
@@ -330,7 +360,10 @@ function aheadDays(policy: Pick<KeyPolicy, "publishAheadDays">): number {
 
 function checkPolicy(policy: KeyPolicy): void {
   if (!(KEY_ALGORITHMS as readonly unknown[]).includes(policy.algorithm)) {
-    throw new DcrError("ERR_CONFIG", `"keyAlgorithm" must be one of ${KEY_ALGORITHMS.join(", ")}; got ${String(policy.algorithm)}`);
+    throw new DcrError(
+      "ERR_CONFIG",
+      `"keyAlgorithm" must be one of ${KEY_ALGORITHMS.join(", ")}; got ${String(policy.algorithm)}`,
+    );
   }
   wholeNumber("rotateAfterDays", policy.rotateAfterDays, 0, "days, 0 = a new key on every update");
   wholeNumber("retireAfterDays", policy.retireAfterDays, -Infinity, "days, <= 0 disables retirement");

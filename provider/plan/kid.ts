@@ -14,7 +14,7 @@ const KID_TIME = /(?:^|-)((\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z)(?:-\d+)?
  */
 export function makeKid(prefix: string, createdAt: Date, taken: ReadonlySet<string>): string {
   if (typeof prefix !== "string" || prefix === "") {
-    throw new DcrError("ERR_CONFIG", "\"kidPrefix\" must be a non-empty string");
+    throw new DcrError("ERR_CONFIG", '"kidPrefix" must be a non-empty string');
   }
   const year = createdAt instanceof Date ? createdAt.getUTCFullYear() : NaN;
   if (!(year >= 0 && year <= 9999)) {
@@ -32,7 +32,14 @@ export function makeKid(prefix: string, createdAt: Date, taken: ReadonlySet<stri
 export function kidTime(kid: string): Date | undefined {
   const m = typeof kid === "string" ? KID_TIME.exec(kid) : null;
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(2, 8).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(2, 8).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(hour, minute, second, 0);

@@ -8,8 +8,15 @@ import { DEFAULTS } from "../defaults";
 
 /** Metadata members a user may not set through `metadata` (owned by dedicated inputs or the IdP). */
 export const RESERVED_METADATA = [
-  "jwks", "jwks_uri", "redirect_uris", "client_id", "client_secret", "client_id_issued_at",
-  "client_secret_expires_at", "registration_access_token", "registration_client_uri",
+  "jwks",
+  "jwks_uri",
+  "redirect_uris",
+  "client_id",
+  "client_secret",
+  "client_id_issued_at",
+  "client_secret_expires_at",
+  "registration_access_token",
+  "registration_client_uri",
 ] as const;
 
 /** The desired state recorded in outputs (non-secret inputs with defaults applied). */

@@ -53,7 +53,14 @@ export function observed(props: DcrOutputs, record: ClientRecord): DcrOutputs {
 
 /** The outputs a keyring carries, with the next instant anything time-based is due. */
 export function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
-  const due = dueAt({ managed: ring.records, usedKids: ring.usedKids, ...(ring.appliedTrigger !== undefined ? { appliedTrigger: ring.appliedTrigger } : {}) }, policyOf(desired));
+  const due = dueAt(
+    {
+      managed: ring.records,
+      usedKids: ring.usedKids,
+      ...(ring.appliedTrigger !== undefined ? { appliedTrigger: ring.appliedTrigger } : {}),
+    },
+    policyOf(desired),
+  );
   return compact({
     jwks,
     activeKid: ring.activeKid,
@@ -68,7 +75,13 @@ export function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): P
 }
 
 /** Outputs after the IdP accepted a registration or update. */
-export function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredRecord, published: Jwks, inputs: Pick<DcrInputs, "adminToken">): DcrOutputs {
+export function outputsOf(
+  record: ClientRecord,
+  ring: Keyring,
+  desired: DesiredRecord,
+  published: Jwks,
+  inputs: Pick<DcrInputs, "adminToken">,
+): DcrOutputs {
   const idpJwks = record.metadata.jwks as Jwks | undefined;
   const jwks = desired.jwksUri !== undefined ? published : (idpJwks ?? published);
   return compact({
@@ -85,12 +98,25 @@ export function outputsOf(record: ClientRecord, ring: Keyring, desired: DesiredR
 
 /** Minimal outputs for partial-failure state: the client, its RAT, and the keys we published. */
 export function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring, jwks: Jwks): Partial<DcrOutputs> {
-  return { ...handleOutputs(handle), registrationEndpoint: desired.registrationEndpoint, ...keyOutputs(ring, desired, jwks), redirectUris: [], metadata: {}, desired };
+  return {
+    ...handleOutputs(handle),
+    registrationEndpoint: desired.registrationEndpoint,
+    ...keyOutputs(ring, desired, jwks),
+    redirectUris: [],
+    metadata: {},
+    desired,
+  };
 }
 
 /** Outputs about the key published ahead (each undefined when there is none). */
-export function nextKeyOutputs(ring: Keyring): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
-  return { nextKid: ring.next?.kid, nextKeyActivatesAt: ring.next?.activatesAt, nextPrivateKeyPem: ring.next?.privateKeyPem };
+export function nextKeyOutputs(
+  ring: Keyring,
+): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
+  return {
+    nextKid: ring.next?.kid,
+    nextKeyActivatesAt: ring.next?.activatesAt,
+    nextPrivateKeyPem: ring.next?.privateKeyPem,
+  };
 }
 
 /**

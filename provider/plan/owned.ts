@@ -12,18 +12,25 @@ import { planRedirects } from "./redirects";
  * `jwks_uri`) and — when the mode says to touch them — `redirect_uris`, planned against the
  * IdP's list (`idpRedirects`, as last seen).
  */
-export function wantedMembers(desired: DesiredRecord, jwks: Jwks, idpRedirects: readonly string[] | undefined): Record<string, unknown> {
+export function wantedMembers(
+  desired: DesiredRecord,
+  jwks: Jwks,
+  idpRedirects: readonly string[] | undefined,
+): Record<string, unknown> {
   const want: Record<string, unknown> = { ...ownedPlainMetadata(desired), ...ownedKeyMetadata(desired, jwks) };
   const { redirectUris: provided, redirectUpdateMode: mode, rotationSafe: safe } = desired;
   // `auto` plans nothing when the lists are equal; the member is still compared (against the
   // IdP's answer, which may have normalised a URI), so fall back to the provided list.
-  const next = planRedirects(idpRedirects, provided, mode, safe).next ?? planRedirects(undefined, provided, mode, safe).next;
+  const next =
+    planRedirects(idpRedirects, provided, mode, safe).next ?? planRedirects(undefined, provided, mode, safe).next;
   if (next !== undefined) want.redirect_uris = [...next];
   return want;
 }
 
 /** The IdP's record as last seen (outputs split it into metadata, jwks and redirectUris). */
-export function idpView(o: Pick<DcrOutputs, "metadata" | "redirectUris" | "jwks" | "desired">): Record<string, unknown> {
+export function idpView(
+  o: Pick<DcrOutputs, "metadata" | "redirectUris" | "jwks" | "desired">,
+): Record<string, unknown> {
   return { ...o.metadata, redirect_uris: o.redirectUris, ...(o.desired.jwksUri === undefined ? { jwks: o.jwks } : {}) };
 }
 

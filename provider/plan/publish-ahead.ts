@@ -21,7 +21,11 @@ export interface PolicyProblem {
  * the next key must be published after the active key became active (`publishAheadDays` less
  * than `rotateAfterDays`), and the cap must hold previous, active and next key together.
  */
-export function publishAheadProblems(policy: { rotateAfterDays: number; maxKeys: number; publishAheadDays: number }): PolicyProblem[] {
+export function publishAheadProblems(policy: {
+  rotateAfterDays: number;
+  maxKeys: number;
+  publishAheadDays: number;
+}): PolicyProblem[] {
   const ahead = policy.publishAheadDays;
   if (!(ahead > 0)) return [];
   const problems: PolicyProblem[] = [];
@@ -34,7 +38,8 @@ export function publishAheadProblems(policy: { rotateAfterDays: number; maxKeys:
   if (policy.maxKeys > 0 && policy.maxKeys < KEYS_WHILE_PUBLISHING_AHEAD) {
     problems.push({
       property: "maxKeys",
-      reason: `must be at least ${KEYS_WHILE_PUBLISHING_AHEAD} (or <= 0 for no cap) when publishAheadDays is ${ahead}: ` +
+      reason:
+        `must be at least ${KEYS_WHILE_PUBLISHING_AHEAD} (or <= 0 for no cap) when publishAheadDays is ${ahead}: ` +
         "the previous key (still overlapping), the active key and the next key published ahead are held together",
     });
   }

@@ -27,7 +27,10 @@ export interface RedirectPlan {
  * The mode in force: `rotationSafe` forces `merge`; otherwise `mode`, defaulting to `auto`.
  * @throws DcrError ERR_CONFIG naming `redirectUpdateMode` when it is not a known mode.
  */
-export function effectiveMode(mode: RedirectUpdateMode | undefined, rotationSafe: boolean | undefined): RedirectUpdateMode {
+export function effectiveMode(
+  mode: RedirectUpdateMode | undefined,
+  rotationSafe: boolean | undefined,
+): RedirectUpdateMode {
   if (mode !== undefined && !MODES.includes(mode)) {
     throw new DcrError("ERR_CONFIG", `"redirectUpdateMode" must be one of ${MODES.join(", ")}; got ${String(mode)}`);
   }

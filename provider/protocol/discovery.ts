@@ -28,16 +28,27 @@ export async function discoverRegistrationEndpoint(issuer: string, opts: Request
 }
 
 async function fetchEndpoint(issuer: string, opts: RequestOptions): Promise<string> {
-  const call: HttpCall = { method: "GET", url: new URL(`${issuer}/.well-known/openid-configuration`), retry: "idempotent" };
+  const call: HttpCall = {
+    method: "GET",
+    url: new URL(`${issuer}/.well-known/openid-configuration`),
+    retry: "idempotent",
+  };
   const doing = `discovering the registration endpoint of ${displayUrl(issuer)}`;
   const answer = await send(call, opts);
-  if (answer.status !== 200) throw idpError(answer, call, doing, "Check \"issuer\", or set \"registrationEndpoint\" instead");
+  if (answer.status !== 200)
+    throw idpError(answer, call, doing, 'Check "issuer", or set "registrationEndpoint" instead');
   const document = jsonObject(answer, call);
   if (typeof document.issuer === "string" && document.issuer.replace(/\/+$/, "") !== issuer) {
-    throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the document names issuer ${displayUrl(document.issuer)}, not ${displayUrl(issuer)} (OpenID Connect Discovery §4.3)`);
+    throw new DcrError(
+      "ERR_IDP_RESPONSE",
+      `${doing}: the document names issuer ${displayUrl(document.issuer)}, not ${displayUrl(issuer)} (OpenID Connect Discovery §4.3)`,
+    );
   }
   if (document.registration_endpoint === undefined) {
-    throw new DcrError("ERR_IDP_UNSUPPORTED", `${doing}: the IdP advertises no registration_endpoint, so it does not support Dynamic Client Registration (RFC 7591); enable it at the IdP or set "registrationEndpoint"`);
+    throw new DcrError(
+      "ERR_IDP_UNSUPPORTED",
+      `${doing}: the IdP advertises no registration_endpoint, so it does not support Dynamic Client Registration (RFC 7591); enable it at the IdP or set "registrationEndpoint"`,
+    );
   }
   return idpUrl(document.registration_endpoint, "registration_endpoint", undefined, opts.allowInsecureHttp).href;
 }

@@ -71,10 +71,14 @@ export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<H
       answer = await exchange(call, signal, o.maxBodyBytes);
     } catch (e) {
       const timedOut = signal.aborted;
-      const what = e instanceof BodyTooLarge ? `answered with a body over ${o.maxBodyBytes} bytes`
-        : timedOut ? `did not answer within ${o.timeoutMs} ms`
-        : `failed: ${networkReason(e)}`;
-      if (e instanceof BodyTooLarge && call.retry === "idempotent") throw fail(call, "ERR_IDP_RESPONSE", `${where} ${what}`, e);
+      const what =
+        e instanceof BodyTooLarge
+          ? `answered with a body over ${o.maxBodyBytes} bytes`
+          : timedOut
+            ? `did not answer within ${o.timeoutMs} ms`
+            : `failed: ${networkReason(e)}`;
+      if (e instanceof BodyTooLarge && call.retry === "idempotent")
+        throw fail(call, "ERR_IDP_RESPONSE", `${where} ${what}`, e);
       const nothingSent = !timedOut && refused(e);
       if (call.retry === "unsafe" && !nothingSent) throw outcomeUnknown(call, `${where} ${what}`, e);
       if (last) throw fail(call, "ERR_IDP_UNAVAILABLE", `${where} ${what}${tries(attempt)}`, e);
@@ -82,7 +86,8 @@ export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<H
       await pause(backoff(o.retryBaseMs, attempt), `${where} ${what}`, attempt, attempts, o.log);
       continue;
     }
-    if (answer.status !== 429 && answer.status < 500) return lost === undefined ? answer : { ...answer, earlierAttemptLost: lost };
+    if (answer.status !== 429 && answer.status < 500)
+      return lost === undefined ? answer : { ...answer, earlierAttemptLost: lost };
     const what = `answered ${describe(answer, call)}`;
     if (call.retry === "unsafe") throw outcomeUnknown(call, `${where} ${what}`, undefined, answer.status);
     if (last) throw fail(call, "ERR_IDP_UNAVAILABLE", `${where} ${what}${tries(attempt)}`, undefined, answer.status);
@@ -145,13 +150,22 @@ export function isJson(answer: HttpAnswer): boolean {
 export function jsonObject(answer: HttpAnswer, call: HttpCall): Record<string, unknown> {
   const where = `${call.method} ${displayUrl(call.url)}`;
   if (!isJson(answer)) {
-    throw fail(call, "ERR_IDP_RESPONSE", `${where} answered ${answer.status} with content-type "${answer.contentType}", expected application/json: ${excerpt(answer.text, secretsOf(call))}`);
+    throw fail(
+      call,
+      "ERR_IDP_RESPONSE",
+      `${where} answered ${answer.status} with content-type "${answer.contentType}", expected application/json: ${excerpt(answer.text, secretsOf(call))}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(answer.text);
   } catch (e) {
-    throw fail(call, "ERR_IDP_RESPONSE", `${where} answered ${answer.status} with malformed JSON: ${excerpt(answer.text, secretsOf(call))}`, e);
+    throw fail(
+      call,
+      "ERR_IDP_RESPONSE",
+      `${where} answered ${answer.status} with malformed JSON: ${excerpt(answer.text, secretsOf(call))}`,
+      e,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw fail(call, "ERR_IDP_RESPONSE", `${where} answered ${answer.status} with JSON that is not an object`);
@@ -191,15 +205,28 @@ export function idpError(answer: HttpAnswer, call: HttpCall, doing: string, advi
   const { error } = oauthError(answer);
   const rejected = answer.status >= 400 && answer.status < 500;
   const code: DcrErrorCode = rejected ? "ERR_IDP_REJECTED" : "ERR_IDP_RESPONSE";
-  const redirect = answer.status >= 300 && answer.status < 400 ? " (redirects are not followed: they would carry the token elsewhere)" : "";
+  const redirect =
+    answer.status >= 300 && answer.status < 400
+      ? " (redirects are not followed: they would carry the token elsewhere)"
+      : "";
   const members = rejected && isObject(call.json) ? rejectedMembers(answer.text, Object.keys(call.json)) : [];
-  const named = members.length === 0 ? "" : `; the IdP refused ${members.length === 1 ? "member" : "members"} ${members.map((m) => `"${m}"`).join(", ")}`;
+  const named =
+    members.length === 0
+      ? ""
+      : `; the IdP refused ${members.length === 1 ? "member" : "members"} ${members.map((m) => `"${m}"`).join(", ")}`;
   const message = `${doing}: ${call.method} ${displayUrl(call.url)} answered ${describe(answer, call)}${named}${redirect}${advice === "" ? "" : `. ${advice}`}`;
   return fail(call, code, message, undefined, answer.status, error);
 }
 
 /** A DcrError whose message is scrubbed of every secret `call` knows about. */
-export function fail(call: HttpCall, code: DcrErrorCode, message: string, cause?: unknown, status?: number, idpErr?: string): DcrError {
+export function fail(
+  call: HttpCall,
+  code: DcrErrorCode,
+  message: string,
+  cause?: unknown,
+  status?: number,
+  idpErr?: string,
+): DcrError {
   const options: ConstructorParameters<typeof DcrError>[2] = {};
   if (cause !== undefined) options.cause = cause;
   if (status !== undefined) options.status = status;
@@ -209,7 +236,13 @@ export function fail(call: HttpCall, code: DcrErrorCode, message: string, cause?
 
 function outcomeUnknown(call: HttpCall, what: string, cause?: unknown, status?: number): DcrError {
   const advice = call.advice === undefined ? "" : ` ${call.advice}`;
-  return fail(call, "ERR_OUTCOME_UNKNOWN", `${what}; the request may have been applied at the IdP.${advice}`, cause, status);
+  return fail(
+    call,
+    "ERR_OUTCOME_UNKNOWN",
+    `${what}; the request may have been applied at the IdP.${advice}`,
+    cause,
+    status,
+  );
 }
 
 function secretsOf(call: HttpCall): (string | undefined)[] {
@@ -241,7 +274,10 @@ function networkReason(e: unknown): string {
   let reason = e instanceof Error ? e.message : String(e);
   while (cur instanceof Error) {
     const code = (cur as { code?: unknown }).code;
-    reason = typeof code === "string" ? `${code}${cur.message && !cur.message.includes(code) ? ` (${cur.message})` : ""}` : cur.message || reason;
+    reason =
+      typeof code === "string"
+        ? `${code}${cur.message && !cur.message.includes(code) ? ` (${cur.message})` : ""}`
+        : cur.message || reason;
     cur = cur.cause;
   }
   return reason;
@@ -262,7 +298,13 @@ function backoff(base: number, attempt: number): number {
   return Math.round(step / 2 + Math.random() * (step / 2));
 }
 
-async function pause(ms: number, what: string, attempt: number, attempts: number, log?: (m: string) => void): Promise<void> {
+async function pause(
+  ms: number,
+  what: string,
+  attempt: number,
+  attempts: number,
+  log?: (m: string) => void,
+): Promise<void> {
   log?.(`${what}; retrying in ${ms} ms (attempt ${attempt + 1} of ${attempts})`);
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -270,4 +312,3 @@ async function pause(ms: number, what: string, attempt: number, attempts: number
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-

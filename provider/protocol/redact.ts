@@ -12,7 +12,14 @@ export const REDACTED = "[redacted]";
 export const EXCERPT_CHARS = 300;
 
 /** Members whose values are credentials, in JSON or form encoding. */
-const SECRET_MEMBER_NAMES = ["registration_access_token", "initial_access_token", "access_token", "refresh_token", "client_secret", "admin_token"];
+const SECRET_MEMBER_NAMES = [
+  "registration_access_token",
+  "initial_access_token",
+  "access_token",
+  "refresh_token",
+  "client_secret",
+  "admin_token",
+];
 
 /** `text` with every occurrence of each known secret (and of its URL-encoded form) replaced. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {

@@ -10,7 +10,15 @@ import { ADMIN_WORDS, RatRefused, renewalConfigured, withRenewal } from "./renew
 import { absorb, assertPublicJwks, parseClientInfo, recordOf, subject } from "./response";
 import { assertSafeUrl, idpUrl } from "./safe-url";
 import { patchBody, putBody, rivalKey } from "./update-body";
-import { DEFAULT_RAT_RENEWAL_PATH, type ClientHandle, type ClientMetadata, type ClientRecord, type RenewalOptions, type RequestOptions, type UpdateOptions } from "./types";
+import {
+  DEFAULT_RAT_RENEWAL_PATH,
+  type ClientHandle,
+  type ClientMetadata,
+  type ClientRecord,
+  type RenewalOptions,
+  type RequestOptions,
+  type UpdateOptions,
+} from "./types";
 
 export { discoverRegistrationEndpoint } from "./discovery";
 export { renewRat } from "./renewal";
@@ -48,26 +56,40 @@ export async function register(
   const call: HttpCall = { method: "POST", url, json: metadata, retry: "unsafe", advice: `To find out, ${advice}` };
   if (iat !== undefined) call.bearer = iat;
   const doing = "registering the client";
-  return scrubbed(() => [iat], async () => {
-    const answer = await send(call, opts);
-    if (answer.status === 401 || answer.status === 403) {
-      throw new DcrError(
-        "ERR_IAT_INVALID",
-        `${doing}: the IdP refused the Initial Access Token (${answer.status}); it may be wrong, expired or used up. ` +
-          "Have an IdP admin mint a fresh one (in the IdP's admin console or admin API) and `pulumi config set --secret dcr:initialAccessToken <token>`",
-        { status: answer.status },
-      );
-    }
-    if (answer.status >= 400 && answer.status < 500) {
-      // A 4xx means nothing was registered; only a conflict (409: the client_id is taken, e.g. by an
-      // earlier attempt whose answer was lost) calls for adoption.
-      throw idpError(answer, call, doing, answer.status === 409 ? `If a client from an earlier attempt already exists, ${advice}` : "Nothing was registered; fix the metadata the IdP named and run again");
-    }
-    if (answer.status !== 201 && answer.status !== 200) {
-      throw new DcrError("ERR_OUTCOME_UNKNOWN", `${doing}: the IdP answered ${answer.status} instead of 201; the client may have been registered. ${call.advice ?? ""}`, { status: answer.status });
-    }
-    return registered(answer, call, doing);
-  });
+  return scrubbed(
+    () => [iat],
+    async () => {
+      const answer = await send(call, opts);
+      if (answer.status === 401 || answer.status === 403) {
+        throw new DcrError(
+          "ERR_IAT_INVALID",
+          `${doing}: the IdP refused the Initial Access Token (${answer.status}); it may be wrong, expired or used up. ` +
+            "Have an IdP admin mint a fresh one (in the IdP's admin console or admin API) and `pulumi config set --secret dcr:initialAccessToken <token>`",
+          { status: answer.status },
+        );
+      }
+      if (answer.status >= 400 && answer.status < 500) {
+        // A 4xx means nothing was registered; only a conflict (409: the client_id is taken, e.g. by an
+        // earlier attempt whose answer was lost) calls for adoption.
+        throw idpError(
+          answer,
+          call,
+          doing,
+          answer.status === 409
+            ? `If a client from an earlier attempt already exists, ${advice}`
+            : "Nothing was registered; fix the metadata the IdP named and run again",
+        );
+      }
+      if (answer.status !== 201 && answer.status !== 200) {
+        throw new DcrError(
+          "ERR_OUTCOME_UNKNOWN",
+          `${doing}: the IdP answered ${answer.status} instead of 201; the client may have been registered. ${call.advice ?? ""}`,
+          { status: answer.status },
+        );
+      }
+      return registered(answer, call, doing);
+    },
+  );
 }
 
 /** The record of a 201 answer; failures say the client exists and how to take it over. */
@@ -76,11 +98,19 @@ function registered(answer: HttpAnswer, call: HttpCall, doing: string): ClientRe
   try {
     body = jsonObject(answer, call);
   } catch (e) {
-    throw new DcrError("ERR_OUTCOME_UNKNOWN", `${detailOf(e)}; the client was probably registered. ${call.advice ?? ""}`, { cause: e, status: answer.status });
+    throw new DcrError(
+      "ERR_OUTCOME_UNKNOWN",
+      `${detailOf(e)}; the client was probably registered. ${call.advice ?? ""}`,
+      { cause: e, status: answer.status },
+    );
   }
   const clientId = body.client_id;
   if (typeof clientId !== "string" || clientId === "") {
-    throw new DcrError("ERR_OUTCOME_UNKNOWN", `${doing}: the IdP answered ${answer.status} without a client_id; the client was probably registered. ${call.advice ?? ""}`, { status: answer.status });
+    throw new DcrError(
+      "ERR_OUTCOME_UNKNOWN",
+      `${doing}: the IdP answered ${answer.status} without a client_id; the client was probably registered. ${call.advice ?? ""}`,
+      { status: answer.status },
+    );
   }
   const unmanageable = (reason: string, cause?: unknown): DcrError =>
     new DcrError(
@@ -98,7 +128,11 @@ function registered(answer: HttpAnswer, call: HttpCall, doing: string): ClientRe
   try {
     const info = parseClientInfo(body, doing);
     const uri = idpUrl(info.registration_client_uri, "registration_client_uri", call.url.origin);
-    const handle: ClientHandle = { clientId, registrationClientUri: uri.href, registrationAccessToken: body.registration_access_token };
+    const handle: ClientHandle = {
+      clientId,
+      registrationClientUri: uri.href,
+      registrationAccessToken: body.registration_access_token,
+    };
     if (info.client_secret !== undefined) handle.clientSecret = info.client_secret;
     return recordOf(handle, info, doing);
   } catch (e) {
@@ -148,20 +182,36 @@ export async function updateClient(
   method: "PUT" | "PATCH",
   opts: ManageOptions & UpdateOptions = {},
 ): Promise<ClientRecord> {
-  if (method !== "PUT" && method !== "PATCH") throw new DcrError("ERR_CONFIG", `"updateMethod" must be "PUT" or "PATCH" (got ${String(method)})`);
+  if (method !== "PUT" && method !== "PATCH")
+    throw new DcrError("ERR_CONFIG", `"updateMethod" must be "PUT" or "PATCH" (got ${String(method)})`);
   assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp);
   assertPublicJwks(owned.jwks, "the metadata to publish", "ERR_CONFIG");
   const doing = subject("updating", handle);
-  const update = method === "PUT" ? () => putUpdate(handle, owned, opts, doing) : () => patchUpdate(handle, owned, opts, doing);
+  const update =
+    method === "PUT" ? () => putUpdate(handle, owned, opts, doing) : () => patchUpdate(handle, owned, opts, doing);
   return scrubbed(secretsOf(handle, opts), () => withRenewal(handle, opts, doing, update));
 }
 
-async function putUpdate(handle: ClientHandle, owned: ClientMetadata, opts: ManageOptions, doing: string): Promise<ClientRecord> {
+async function putUpdate(
+  handle: ClientHandle,
+  owned: ClientMetadata,
+  opts: ManageOptions,
+  doing: string,
+): Promise<ClientRecord> {
   const current = await fetchRecord(handle, opts);
-  return recordFrom(await manage(handle, opts, "PUT", doing, putBody(handle.clientId, current.metadata, owned)), handle, doing);
+  return recordFrom(
+    await manage(handle, opts, "PUT", doing, putBody(handle.clientId, current.metadata, owned)),
+    handle,
+    doing,
+  );
 }
 
-async function patchUpdate(handle: ClientHandle, owned: ClientMetadata, opts: ManageOptions & UpdateOptions, doing: string): Promise<ClientRecord> {
+async function patchUpdate(
+  handle: ClientHandle,
+  owned: ClientMetadata,
+  opts: ManageOptions & UpdateOptions,
+  doing: string,
+): Promise<ClientRecord> {
   const body = patchBody(owned, opts.current);
   try {
     return recordFrom(await manage(handle, opts, "PATCH", doing, body), handle, doing);
@@ -169,7 +219,11 @@ async function patchUpdate(handle: ClientHandle, owned: ClientMetadata, opts: Ma
     if (isDcrError(e, "ERR_CLIENT_GONE") && e.status === 404) {
       // oidc-provider has no PATCH route and answers 404: tell "no such client" from "no such method".
       await fetchRecord(handle, opts);
-      throw new DcrError("ERR_IDP_UNSUPPORTED", `${doing}: the IdP answered 404 to PATCH although the client exists, so it does not support PATCH; set "updateMethod" to "PUT"`, { cause: e, status: 404 });
+      throw new DcrError(
+        "ERR_IDP_UNSUPPORTED",
+        `${doing}: the IdP answered 404 to PATCH although the client exists, so it does not support PATCH; set "updateMethod" to "PUT"`,
+        { cause: e, status: 404 },
+      );
     }
     // Refused maybe because the record still holds the other key member (jwks ↔ jwks_uri): look, and remove it if so.
     const rival = rivalKey(owned);
@@ -206,7 +260,13 @@ async function fetchRecord(handle: ClientHandle, opts: ManageOptions): Promise<C
 }
 
 /** One management request with the current RAT; returns 2xx answers, maps the rest. */
-async function manage(handle: ClientHandle, opts: ManageOptions, method: HttpCall["method"], doing: string, json?: ClientMetadata): Promise<{ answer: HttpAnswer; call: HttpCall }> {
+async function manage(
+  handle: ClientHandle,
+  opts: ManageOptions,
+  method: HttpCall["method"],
+  doing: string,
+  json?: ClientMetadata,
+): Promise<{ answer: HttpAnswer; call: HttpCall }> {
   const call: HttpCall = {
     method,
     url: assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp),
@@ -219,14 +279,28 @@ async function manage(handle: ClientHandle, opts: ManageOptions, method: HttpCal
   const { status } = answer;
   if (status >= 200 && status < 300) return { answer, call };
   if (status === 401 || status === 403) {
-    throw new RatRefused(describe(answer, call), status, oauthError(answer).error, answer.earlierAttemptLost === undefined ? undefined : { method, lost: answer.earlierAttemptLost });
+    throw new RatRefused(
+      describe(answer, call),
+      status,
+      oauthError(answer).error,
+      answer.earlierAttemptLost === undefined ? undefined : { method, lost: answer.earlierAttemptLost },
+    );
   }
   if (status === 404 || status === 410) {
-    throw new DcrError("ERR_CLIENT_GONE", `${doing}: the IdP answered ${status} to ${method}: the client no longer exists at the IdP`, { status });
+    throw new DcrError(
+      "ERR_CLIENT_GONE",
+      `${doing}: the IdP answered ${status} to ${method}: the client no longer exists at the IdP`,
+      { status },
+    );
   }
   if (status === 405) {
-    const hint = method === "PUT" ? `; set "updateMethod" to "PATCH"` : method === "PATCH" ? `; set "updateMethod" to "PUT"` : "";
-    throw new DcrError("ERR_IDP_UNSUPPORTED", `${doing}: IdP does not support ${method === "DELETE" ? "delete" : method} (405)${hint}`, { status });
+    const hint =
+      method === "PUT" ? `; set "updateMethod" to "PATCH"` : method === "PATCH" ? `; set "updateMethod" to "PUT"` : "";
+    throw new DcrError(
+      "ERR_IDP_UNSUPPORTED",
+      `${doing}: IdP does not support ${method === "DELETE" ? "delete" : method} (405)${hint}`,
+      { status },
+    );
   }
   throw idpError(answer, call, doing);
 }

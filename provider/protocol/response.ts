@@ -7,7 +7,13 @@ import * as z from "zod";
 import { DcrError } from "../errors";
 import { displayUrl } from "./redact";
 import { idpUrl } from "./safe-url";
-import { CREDENTIAL_MEMBERS, PRIVATE_JWK_MEMBERS, type ClientHandle, type ClientMetadata, type ClientRecord } from "./types";
+import {
+  CREDENTIAL_MEMBERS,
+  PRIVATE_JWK_MEMBERS,
+  type ClientHandle,
+  type ClientMetadata,
+  type ClientRecord,
+} from "./types";
 
 /** The members of a client-information response we rely on; everything else passes through. */
 function responseSchema() {
@@ -41,9 +47,13 @@ export function parseClientInfo(body: Record<string, unknown>, doing: string): C
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue ? z.core.toDotPath(issue.path) : "";
-  throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the IdP's answer is malformed at "${path}": ${issue?.message ?? "invalid"}`, {
-    cause: result.error,
-  });
+  throw new DcrError(
+    "ERR_IDP_RESPONSE",
+    `${doing}: the IdP's answer is malformed at "${path}": ${issue?.message ?? "invalid"}`,
+    {
+      cause: result.error,
+    },
+  );
 }
 
 /**
@@ -56,7 +66,10 @@ export function parseClientInfo(body: Record<string, unknown>, doing: string): C
 export function absorb(handle: ClientHandle, body: Record<string, unknown>, doing: string): void {
   if (body.client_id !== undefined && body.client_id !== handle.clientId) {
     const named = typeof body.client_id === "string" ? `client_id "${body.client_id}"` : "a malformed client_id";
-    throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the IdP answered about ${named} instead of "${handle.clientId}"; nothing from this answer was used`);
+    throw new DcrError(
+      "ERR_IDP_RESPONSE",
+      `${doing}: the IdP answered about ${named} instead of "${handle.clientId}"; nothing from this answer was used`,
+    );
   }
   if (typeof body.registration_access_token === "string" && body.registration_access_token !== "") {
     handle.registrationAccessToken = body.registration_access_token;
@@ -93,7 +106,10 @@ export function assertPublicJwks(jwks: unknown, where: string, code: "ERR_IDP_RE
   for (const [i, key] of keys.entries()) {
     const members = typeof key === "object" && key !== null ? PRIVATE_JWK_MEMBERS.filter((m) => m in key) : [];
     if (members.length > 0) {
-      throw new DcrError(code, `${where} has private key material in jwks.keys[${i}] (members ${members.join(", ")}); only public keys may be published`);
+      throw new DcrError(
+        code,
+        `${where} has private key material in jwks.keys[${i}] (members ${members.join(", ")}); only public keys may be published`,
+      );
     }
   }
 }

@@ -90,4 +90,8 @@ export const DEFAULT_RAT_RENEWAL_PATH = DEFAULTS.ratRenewalPath;
 export const PRIVATE_JWK_MEMBERS: readonly string[] = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 /** Response members that are credentials, never metadata. */
-export const CREDENTIAL_MEMBERS: readonly string[] = ["registration_access_token", "registration_client_uri", "client_secret"];
+export const CREDENTIAL_MEMBERS: readonly string[] = [
+  "registration_access_token",
+  "registration_client_uri",
+  "client_secret",
+];

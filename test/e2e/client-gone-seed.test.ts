@@ -12,12 +12,21 @@ import { createDcrStack } from "../support/dcr-stack";
 import { failure } from "../support/engine-ops";
 import type { DcrClientArgs } from "../../provider/args";
 
-const count = async (stack: { exportText(): Promise<string> }) => (await stack.exportText()).match(/dynamic\/dcr:DcrClient::/g)?.length ?? 0;
+const count = async (stack: { exportText(): Promise<string> }) =>
+  (await stack.exportText()).match(/dynamic\/dcr:DcrClient::/g)?.length ?? 0;
 
 test("seed IdP answering 401 for a deleted client: admin token as input tells gone from dead", async () => {
   const idp = await startSeedIdp({ unknownClientStatus: 401 });
-  const args: DcrClientArgs = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", adminToken: idp.adminToken };
-  const stack = await createDcrStack({ bff: args }, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+  const args: DcrClientArgs = {
+    registrationEndpoint: idp.registrationEndpoint,
+    updateMethod: "PATCH",
+    keyAlgorithm: "ES256",
+    adminToken: idp.adminToken,
+  };
+  const stack = await createDcrStack(
+    { bff: args },
+    { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } },
+  );
   try {
     await stack.up();
     const id = (await stack.outputsOf("bff")).clientId as string;
@@ -45,7 +54,10 @@ test("seed IdP answering 401 for a deleted client: admin token as input tells go
   }
 
   // Without an admin API configured: the actionable error, nothing re-registered.
-  const bare = await createDcrStack({ bff: { ...args, adminToken: undefined } }, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+  const bare = await createDcrStack(
+    { bff: { ...args, adminToken: undefined } },
+    { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } },
+  );
   try {
     await bare.up();
     const id = (await bare.outputsOf("bff")).clientId as string;
@@ -53,7 +65,10 @@ test("seed IdP answering 401 for a deleted client: admin token as input tells go
     idp.requests.reset();
     const message = await failure(bare.refresh());
     assert.match(message, /\[ERR_RAT_INVALID\] /, "the error code reaches the operator");
-    assert.match(message, /Either the client was deleted at the IdP .* or its registration access token was revoked or expired/);
+    assert.match(
+      message,
+      /Either the client was deleted at the IdP .* or its registration access token was revoked or expired/,
+    );
     assert.equal(idp.requests.count("POST"), 0, "never re-registered");
     assert.match(await failure(bare.destroy()), /refused the registration access token/);
   } finally {

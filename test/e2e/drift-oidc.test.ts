@@ -22,9 +22,13 @@ test("drift, redirect modes, trigger rotation, unowned settings survive", async 
     redirectUris: [A],
     metadata: { grant_types: ["authorization_code", "client_credentials"], response_types: ["code"] },
   };
-  const stack = await createDcrStack({ bff: base }, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+  const stack = await createDcrStack(
+    { bff: base },
+    { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } },
+  );
   const idpRecord = (id: string) => idp.getClient(id) as Record<string, unknown>;
-  const kidsAtIdp = (id: string) => ((idpRecord(id).jwks as { keys: { kid: string }[] } | undefined)?.keys ?? []).map((k) => k.kid);
+  const kidsAtIdp = (id: string) =>
+    ((idpRecord(id).jwks as { keys: { kid: string }[] } | undefined)?.keys ?? []).map((k) => k.kid);
   try {
     await stack.up();
     const o1 = await stack.outputsOf("bff");
@@ -95,7 +99,11 @@ test("drift, redirect modes, trigger rotation, unowned settings survive", async 
     const capped = await stack.outputsOf("bff");
     assert.equal((capped.keys as unknown[]).length, 3);
     assert.equal(kidsAtIdp(id).length, 3);
-    const auth = await idp.clientCredentials(id, { privateKeyPem: capped.privateKeyPem as string, kid: capped.activeKid as string, alg: "ES256" });
+    const auth = await idp.clientCredentials(id, {
+      privateKeyPem: capped.privateKeyPem as string,
+      kid: capped.activeKid as string,
+      alg: "ES256",
+    });
     assert.equal(auth.status, 200);
     const privateKids = (jwks: unknown) => (jwks as { keys: { kid: string; d?: string }[] }).keys.map((k) => k.kid);
     assert.deepEqual(privateKids(capped.privateJwks), [capped.activeKid], "only the active key's private half is kept");
@@ -110,7 +118,10 @@ test("drift, redirect modes, trigger rotation, unowned settings survive", async 
     await stack.up();
     assert.equal(idp.requests.entries.length, requestsBefore, "accepting the removal sends nothing");
     const pruned = await stack.outputsOf("bff");
-    assert.deepEqual((pruned.keys as { kid: string }[]).map((k) => k.kid), [capped.activeKid, oldest]);
+    assert.deepEqual(
+      (pruned.keys as { kid: string }[]).map((k) => k.kid),
+      [capped.activeKid, oldest],
+    );
     assert.deepEqual(kidsAtIdp(id), [capped.activeKid, oldest]);
     await stack.preview({ expectNoChanges: true });
 

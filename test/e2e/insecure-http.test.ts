@@ -15,12 +15,18 @@ const WARNING = /warning: DcrClient [^:]+: allowInsecureHttp is set: tokens and 
 test("plain http to a non-loopback IdP: refused by default, allowed on purpose with a warning on every run", async () => {
   const idp = await startSeedIdp({ host: "[::ffff:127.0.0.1]" });
   assert.match(idp.registrationEndpoint, /^http:\/\/\[::ffff:127\.0\.0\.1\]:\d+\//);
-  const stack = await createDcrStack({ bff: { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256" } }, {
-    config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
-  });
+  const stack = await createDcrStack(
+    { bff: { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256" } },
+    {
+      config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
+    },
+  );
   try {
     const refused = await failure(stack.up());
-    assert.match(refused, /registrationEndpoint.*must be an https URL \(http is allowed only for loopback, or anywhere with allowInsecureHttp\)/);
+    assert.match(
+      refused,
+      /registrationEndpoint.*must be an https URL \(http is allowed only for loopback, or anywhere with allowInsecureHttp\)/,
+    );
     assert.equal(idp.requests.count(), 0, "refused before any request");
 
     await stack.stack.setConfig("dcr:allowInsecureHttp", { value: "true" });

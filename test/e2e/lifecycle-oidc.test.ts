@@ -15,16 +15,23 @@ const DAY = 86400_000;
 
 test("oidc-provider lifecycle with the real engine", async () => {
   const idp = await startOidcIdp({ rotateRegistrationAccessToken: true });
-  const stack = await createDcrStack({
-    bff: {
-      issuer: idp.issuer,
-      clientName: "bff",
-      keyAlgorithm: "ES256",
-      kidPrefix: "bff-sig",
-      redirectUris: ["https://bff.example.com/cb"],
-      metadata: { grant_types: ["authorization_code", "client_credentials"], response_types: ["code"], contacts: ["ops@example.com"] },
+  const stack = await createDcrStack(
+    {
+      bff: {
+        issuer: idp.issuer,
+        clientName: "bff",
+        keyAlgorithm: "ES256",
+        kidPrefix: "bff-sig",
+        redirectUris: ["https://bff.example.com/cb"],
+        metadata: {
+          grant_types: ["authorization_code", "client_credentials"],
+          response_types: ["code"],
+          contacts: ["ops@example.com"],
+        },
+      },
     },
-  }, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+    { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } },
+  );
   try {
     // 1. up creates; outputs typed; the key authenticates; preview right after is clean.
     const up = await stack.up();
@@ -35,7 +42,11 @@ test("oidc-provider lifecycle with the real engine", async () => {
     assert.match(o1.activeKid as string, /^bff-sig-\d{8}T\d{6}Z$/);
     assert.equal((o1.keys as unknown[]).length, 1);
     assert.ok(Date.parse(o1.nextRotationAt as string) > Date.now() + 29 * DAY);
-    const auth = await idp.clientCredentials(clientId, { privateKeyPem: o1.privateKeyPem as string, kid: o1.activeKid as string, alg: "ES256" });
+    const auth = await idp.clientCredentials(clientId, {
+      privateKeyPem: o1.privateKeyPem as string,
+      kid: o1.activeKid as string,
+      alg: "ES256",
+    });
     assert.equal(auth.status, 200, JSON.stringify(auth.body));
     await stack.preview({ expectNoChanges: true });
 
@@ -59,17 +70,39 @@ test("oidc-provider lifecycle with the real engine", async () => {
     assert.equal(pv.changeSummary.update, 1, "preview shows an update when rotation is due");
     idp.requests.reset();
     const rotated = await stack.up();
-    assert.deepEqual(idp.requests.entries.map((e) => e.method), ["GET", "PUT"], "the default update method: RFC 7592 read-modify-write (GET + PUT)");
+    assert.deepEqual(
+      idp.requests.entries.map((e) => e.method),
+      ["GET", "PUT"],
+      "the default update method: RFC 7592 read-modify-write (GET + PUT)",
+    );
     const o2 = await stack.outputsOf("bff");
     assert.notEqual(o2.activeKid, o1.activeKid);
     // The runbook's log line operators look for, and the planner's reason, in the engine's output.
     assert.match(rotated.stdout, new RegExp(`JWKS rotated successfully; active key ${o2.activeKid as string}`));
     assert.match(rotated.stdout, new RegExp(`key ${o1.activeKid as string} is 31 days old \\(rotateAfterDays=30\\)`));
-    assert.deepEqual((o2.keys as { kid: string }[]).map((k) => k.kid), [o2.activeKid, o1.activeKid]);
-    assert.deepEqual((o2.privateJwks as { keys: { kid: string }[] }).keys.map((k) => k.kid), [o2.activeKid], "the rotated-out key's private half is discarded");
-    assert.deepEqual(((o2.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid)).sort(), [o1.activeKid, o2.activeKid].sort());
-    assert.notEqual(o2.registrationAccessToken, o1.registrationAccessToken, "oidc-provider rotated the RAT and state has the new one");
-    const auth2 = await idp.clientCredentials(clientId, { privateKeyPem: o2.privateKeyPem as string, kid: o2.activeKid as string, alg: "ES256" });
+    assert.deepEqual(
+      (o2.keys as { kid: string }[]).map((k) => k.kid),
+      [o2.activeKid, o1.activeKid],
+    );
+    assert.deepEqual(
+      (o2.privateJwks as { keys: { kid: string }[] }).keys.map((k) => k.kid),
+      [o2.activeKid],
+      "the rotated-out key's private half is discarded",
+    );
+    assert.deepEqual(
+      (o2.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort(),
+      [o1.activeKid, o2.activeKid].sort(),
+    );
+    assert.notEqual(
+      o2.registrationAccessToken,
+      o1.registrationAccessToken,
+      "oidc-provider rotated the RAT and state has the new one",
+    );
+    const auth2 = await idp.clientCredentials(clientId, {
+      privateKeyPem: o2.privateKeyPem as string,
+      kid: o2.activeKid as string,
+      alg: "ES256",
+    });
     assert.equal(auth2.status, 200);
     await stack.refresh(); // works only with the stored, rotated RAT
     await stack.preview({ expectNoChanges: true });
@@ -82,7 +115,11 @@ test("oidc-provider lifecycle with the real engine", async () => {
     assert.ok(!kids3.includes(o1.activeKid as string), "the 62-day-old key is retired");
     assert.ok(kids3.includes(o2.activeKid as string), "the previous key still overlaps");
     assert.ok(kids3.length <= 3);
-    const oldAuth = await idp.clientCredentials(clientId, { privateKeyPem: o1.privateKeyPem as string, kid: o1.activeKid as string, alg: "ES256" });
+    const oldAuth = await idp.clientCredentials(clientId, {
+      privateKeyPem: o1.privateKeyPem as string,
+      kid: o1.activeKid as string,
+      alg: "ES256",
+    });
     assert.notEqual(oldAuth.status, 200, "the retired key no longer authenticates");
 
     // 7. no secret in the exported state; __provider small and secret-free.
@@ -101,7 +138,11 @@ test("oidc-provider lifecycle with the real engine", async () => {
     idp.requests.reset();
     await stack.stack.up({ replace: [urn] });
     const registration = idp.requests.entries.filter((e) => e.path.startsWith("/reg")); // discovery (GET) aside
-    assert.deepEqual(registration.map((e) => `${e.method} ${e.status}`), ["POST 201", "DELETE 204"], "registered anew, then the old client deleted");
+    assert.deepEqual(
+      registration.map((e) => `${e.method} ${e.status}`),
+      ["POST 201", "DELETE 204"],
+      "registered anew, then the old client deleted",
+    );
     const o4 = await stack.outputsOf("bff");
     assert.notEqual(o4.clientId, clientId);
     assert.equal(idp.getClient(clientId), undefined, "the replaced client is gone");

@@ -15,7 +15,12 @@ import { leaks, outputSecrets } from "../support/secrets";
 const DAY = 86_400_000;
 
 /** The bff_dcr_status samples the Pushgateway serves for `clientId`, as `<status> <value>`; all its text in `seen`. */
-async function statusOf(gw: Pushgateway, clientId: string, seen: string[], metric = "bff_dcr_status"): Promise<string[]> {
+async function statusOf(
+  gw: Pushgateway,
+  clientId: string,
+  seen: string[],
+  metric = "bff_dcr_status",
+): Promise<string[]> {
   const text = await gw.metrics();
   seen.push(text);
   const lines = text.split("\n").filter((l) => l.startsWith(`${metric}{`) && l.includes(`client_id="${clientId}"`));
@@ -26,9 +31,17 @@ async function statusOf(gw: Pushgateway, clientId: string, seen: string[], metri
 test("bff_dcr_status reaches a real Pushgateway: success, rat_cached, jwks_rotation_failed, rat_invalid; a dead one only warns", async () => {
   const idp = await startSeedIdp();
   const gw = await startPushgateway();
-  const stack = await createDcrStack({
-    bff: { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", pushgatewayUrl: gw.url },
-  }, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+  const stack = await createDcrStack(
+    {
+      bff: {
+        registrationEndpoint: idp.registrationEndpoint,
+        updateMethod: "PATCH",
+        keyAlgorithm: "ES256",
+        pushgatewayUrl: gw.url,
+      },
+    },
+    { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } },
+  );
   const seen: string[] = [];
   try {
     await stack.up();
@@ -37,10 +50,18 @@ test("bff_dcr_status reaches a real Pushgateway: success, rat_cached, jwks_rotat
     assert.deepEqual(await statusOf(gw, id, seen), ["success 1"], "up: success");
 
     await stack.refresh();
-    assert.deepEqual(await statusOf(gw, id, seen), ["rat_cached 1"], "refresh: rat_cached (the group holds only the latest status)");
+    assert.deepEqual(
+      await statusOf(gw, id, seen),
+      ["rat_cached 1"],
+      "refresh: rat_cached (the group holds only the latest status)",
+    );
 
     // A rotation is due and the IdP refuses the PATCH: the update fails with jwks_rotation_failed.
-    idp.failNext({ status: 400, method: "PATCH", body: JSON.stringify({ error: "invalid_client_metadata", error_description: "refused" }) });
+    idp.failNext({
+      status: 400,
+      method: "PATCH",
+      body: JSON.stringify({ error: "invalid_client_metadata", error_description: "refused" }),
+    });
     stack.setEnv("DCR_NOW", new Date(Date.now() + 31 * DAY).toISOString());
     assert.match(await failure(stack.up()), /400 invalid_client_metadata/);
     assert.deepEqual(await statusOf(gw, id, seen), ["jwks_rotation_failed 1"], "refused update: jwks_rotation_failed");
@@ -65,7 +86,11 @@ test("bff_dcr_status reaches a real Pushgateway: success, rat_cached, jwks_rotat
     stack.args = { bff: { ...stack.args.bff, metricName: "dcr_client_status" } };
     await stack.up();
     await stack.refresh();
-    assert.deepEqual(await statusOf(gw, id, seen, "dcr_client_status"), ["rat_cached 1"], "pushed under the configured name");
+    assert.deepEqual(
+      await statusOf(gw, id, seen, "dcr_client_status"),
+      ["rat_cached 1"],
+      "pushed under the configured name",
+    );
 
     await gw.close();
     const refresh = await stack.refresh();

@@ -24,13 +24,23 @@ test("normalising IdP: converges, warns once, finds real drift, names a refused 
     clientName: "bff",
     keyAlgorithm: "ES256",
     redirectUris: [B, A],
-    metadata: { response_types: ["code"], grant_types: ["client_credentials", "authorization_code"], contacts: ["ops@example.com"] },
+    metadata: {
+      response_types: ["code"],
+      grant_types: ["client_credentials", "authorization_code"],
+      contacts: ["ops@example.com"],
+    },
   };
-  const stack = await createDcrStack({ bff: base }, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+  const stack = await createDcrStack(
+    { bff: base },
+    { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } },
+  );
   try {
     const created = await stack.up();
     const id = (await stack.outputsOf("bff")).clientId as string;
-    assert.match(created.stdout, /response_types: \["code"\] was sent and the IdP holds \["code","none"\]; taken as applied/);
+    assert.match(
+      created.stdout,
+      /response_types: \["code"\] was sent and the IdP holds \["code","none"\]; taken as applied/,
+    );
     assert.match(created.stdout, /contacts: \["ops@example.com"\] was sent and the IdP did not keep it \(dropped\)/);
     assert.doesNotMatch(created.stdout, /redirect_uris: .* was sent/, "a reordered set is not a substitution");
     assert.deepEqual(idp.getClient(id)?.redirect_uris, [A, B], "the IdP sorted the set");
@@ -45,7 +55,9 @@ test("normalising IdP: converges, warns once, finds real drift, names a refused 
     await stack.preview({ expectNoChanges: true });
 
     // Real drift: an admin sets response_types back to ["code"] (away from what the IdP answered).
-    idp.mutateClient(id, (r) => { r.response_types = ["code"]; });
+    idp.mutateClient(id, (r) => {
+      r.response_types = ["code"];
+    });
     await stack.refresh();
     const drift = await stack.preview();
     assert.equal(drift.changeSummary.update, 1);
@@ -59,7 +71,7 @@ test("normalising IdP: converges, warns once, finds real drift, names a refused 
     await stack.preview({ expectNoChanges: true });
 
     // A member the IdP does not know: refused, named, nothing lost (the RAT still works).
-    stack.args = { bff: { ...base, metadata: { ...base.metadata as object, frobnicate: "yes" } } };
+    stack.args = { bff: { ...base, metadata: { ...(base.metadata as object), frobnicate: "yes" } } };
     const refused = await failure(stack.up());
     assert.match(refused, /\[ERR_IDP_REJECTED\] .*the IdP refused member "frobnicate"/);
     assert.match(refused, /Unrecognized field/);

@@ -47,7 +47,8 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
       "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
     },
   });
-  const kidsAtIdp = (id: string) => ((idp.getClient(id) as { jwks?: { keys: { kid: string }[] } }).jwks?.keys ?? []).map((k) => k.kid);
+  const kidsAtIdp = (id: string) =>
+    ((idp.getClient(id) as { jwks?: { keys: { kid: string }[] } }).jwks?.keys ?? []).map((k) => k.kid);
   try {
     const t0 = Date.now();
     engine.setEnv("DCR_NOW", new Date(t0).toISOString());
@@ -88,7 +89,9 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
     const down = await alarm(engine);
     assert.ok(down.code !== 0 && down.code !== 7, `IdP unavailable: exit ${down.code}\n${down.out.slice(-1500)}`);
     assert.match(down.out, /answered 503 .*\(gave up after 4 attempts\)/, "the output says what failed");
-    console.log(`operations: preview --refresh --expect-no-changes exit codes — clean 0, drift ${drift.code}, IdP unavailable ${down.code}`);
+    console.log(
+      `operations: preview --refresh --expect-no-changes exit codes — clean 0, drift ${drift.code}, IdP unavailable ${down.code}`,
+    );
 
     // The daily job through a rotation: day 23 publishes (status success), day 30 switches with
     // no update request (the refresh's GET only; the status stays rat_cached from the refresh).
@@ -96,7 +99,13 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
       engine.setEnv("DCR_NOW", new Date(t0 + day * DAY).toISOString());
       idp.requests.reset();
       const r = await engine.stack.up({ refresh: true });
-      return { r, requests: idp.requests.count(), status: new RegExp(`bff_dcr_status\\{client_id="${clientId}"[^}]*status="(\\w+)"\\} 1`).exec(await gw.metrics())?.[1] };
+      return {
+        r,
+        requests: idp.requests.count(),
+        status: new RegExp(`bff_dcr_status\\{client_id="${clientId}"[^}]*status="(\\w+)"\\} 1`).exec(
+          await gw.metrics(),
+        )?.[1],
+      };
     };
     const d23 = await daily(23);
     assert.equal(d23.status, "success");
@@ -104,7 +113,11 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
     assert.equal(d30.r.outputs.activeKid?.value, d23.r.outputs.nextKid?.value, "switched on day 30");
     assert.equal(d30.requests, 1, "day 30: the refresh's GET only");
     assert.equal(d30.status, "rat_cached", "the switch sends nothing, so only the refresh reported");
-    assert.match(await gw.metrics(), new RegExp(`push_time_seconds\\{client_id="${clientId}"[^}]*job="pulumi_dcr"\\} \\d`), "the heartbeat a staleness alert watches");
+    assert.match(
+      await gw.metrics(),
+      new RegExp(`push_time_seconds\\{client_id="${clientId}"[^}]*job="pulumi_dcr"\\} \\d`),
+      "the heartbeat a staleness alert watches",
+    );
 
     // Emergency rotation while a key waits (day 53): the trigger activates a fresh key at once
     // and drops the waiting one.
@@ -117,13 +130,23 @@ test("operations guide: alarm exit codes, daily up --refresh, StackReference, st
     const fresh = rotated.outputs.activeKid?.value as string;
     assert.ok(fresh !== active30 && fresh !== waiting, "a fresh key is active at once");
     assert.equal(rotated.outputs.nextKid?.value, undefined, "no key waits any more");
-    assert.deepEqual(kidsAtIdp(clientId), [fresh, active30, activeKid], "the waiting key is gone from the IdP; older keys overlap until retired");
-    assert.match(rotated.stdout, new RegExp(`key ${waiting} was published ahead but is dropped: key ${fresh} is active at once`));
+    assert.deepEqual(
+      kidsAtIdp(clientId),
+      [fresh, active30, activeKid],
+      "the waiting key is gone from the IdP; older keys overlap until retired",
+    );
+    assert.match(
+      rotated.stdout,
+      new RegExp(`key ${waiting} was published ahead but is dropped: key ${fresh} is active at once`),
+    );
 
     // The client deleted at the IdP (ERR_CLIENT_GONE on read): refresh forgets it, up registers a new one.
     idp.deleteClient(clientId);
     const refreshed = await engine.refresh();
-    assert.match(refreshed.stdout + refreshed.stderr, new RegExp(`DcrClient ${clientId}: the client no longer exists at the IdP; it is removed from state`));
+    assert.match(
+      refreshed.stdout + refreshed.stderr,
+      new RegExp(`DcrClient ${clientId}: the client no longer exists at the IdP; it is removed from state`),
+    );
     const again = await engine.up();
     assert.notEqual(again.outputs.clientId?.value, clientId, "a new client is registered");
     await engine.destroy();

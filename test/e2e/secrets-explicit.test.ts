@@ -11,7 +11,9 @@ import { leaks, outputSecrets } from "../support/secrets";
 
 test("explicit secret inputs never appear in clear in the exported state", async () => {
   const idp = await startSeedIdp();
-  const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const pem = generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
   const stack = await createDcrStack({
     bff: {
       registrationEndpoint: idp.registrationEndpoint,

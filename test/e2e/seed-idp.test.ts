@@ -13,22 +13,25 @@ const DAY = 86400_000;
 
 test("seed IdP: PATCH, config policy, admin renewal, destroy", async () => {
   const idp = await startSeedIdp();
-  const stack = await createDcrStack({
-    bff: { redirectUris: ["https://bff.example.com/auth/callback"], keyAlgorithm: "RS256", kid: "bff-sig-001" },
-  }, {
-    config: {
-      "dcr:registrationEndpoint": { value: idp.registrationEndpoint },
-      "dcr:updateMethod": { value: "PATCH" },
-      "dcr:clientId": { value: "bff-server" },
-      "dcr:profile": { value: "code-flow-pkjwt" },
-      "dcr:rotateAfterDays": { value: "10" },
-      "dcr:retireAfterDays": { value: "20" },
-      "dcr:maxKeys": { value: "3" },
-      "dcr:rotationSafe": { value: "true" },
-      "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
-      "dcr:adminToken": { value: idp.adminToken, secret: true },
+  const stack = await createDcrStack(
+    {
+      bff: { redirectUris: ["https://bff.example.com/auth/callback"], keyAlgorithm: "RS256", kid: "bff-sig-001" },
     },
-  });
+    {
+      config: {
+        "dcr:registrationEndpoint": { value: idp.registrationEndpoint },
+        "dcr:updateMethod": { value: "PATCH" },
+        "dcr:clientId": { value: "bff-server" },
+        "dcr:profile": { value: "code-flow-pkjwt" },
+        "dcr:rotateAfterDays": { value: "10" },
+        "dcr:retireAfterDays": { value: "20" },
+        "dcr:maxKeys": { value: "3" },
+        "dcr:rotationSafe": { value: "true" },
+        "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
+        "dcr:adminToken": { value: idp.adminToken, secret: true },
+      },
+    },
+  );
   try {
     await stack.up();
     const o1 = await stack.outputsOf("bff");
@@ -49,9 +52,14 @@ test("seed IdP: PATCH, config policy, admin renewal, destroy", async () => {
     const o2 = await stack.outputsOf("bff");
     assert.notEqual(o2.registrationAccessToken, o1.registrationAccessToken);
     assert.equal(o2.registrationAccessToken, idp.currentRat("bff-server"), "the renewed RAT is in state");
-    assert.deepEqual((o2.keys as { kid: string }[]).map((k) => k.kid), [o2.activeKid, "bff-sig-001"]);
+    assert.deepEqual(
+      (o2.keys as { kid: string }[]).map((k) => k.kid),
+      [o2.activeKid, "bff-sig-001"],
+    );
     assert.match(o2.activeKid as string, /^dcr-\d{8}T\d{6}Z$/);
-    const kidsAtIdp = ((idp.getClient("bff-server") as { jwks: { keys: { kid: string }[] } }).jwks.keys).map((k) => k.kid);
+    const kidsAtIdp = (idp.getClient("bff-server") as { jwks: { keys: { kid: string }[] } }).jwks.keys.map(
+      (k) => k.kid,
+    );
     assert.deepEqual(kidsAtIdp, [o2.activeKid, "bff-sig-001"]);
     await stack.preview({ expectNoChanges: true });
 
@@ -61,7 +69,11 @@ test("seed IdP: PATCH, config policy, admin renewal, destroy", async () => {
     idp.requests.reset();
     stack.setEnv("DCR_NOW", new Date(Date.now() + 22 * DAY).toISOString());
     await stack.up();
-    assert.deepEqual(idp.requests.entries.map((e) => `${e.method} ${e.status}`), ["PATCH 403", "POST 201", "PATCH 200"], "PATCH 403, renew, PATCH again");
+    assert.deepEqual(
+      idp.requests.entries.map((e) => `${e.method} ${e.status}`),
+      ["PATCH 403", "POST 201", "PATCH 200"],
+      "PATCH 403, renew, PATCH again",
+    );
     const o3 = await stack.outputsOf("bff");
     assert.equal(o3.registrationAccessToken, idp.currentRat("bff-server"), "the RAT renewed after the 403 is in state");
 
@@ -92,26 +104,65 @@ test("seed IdP: adopt a client registered by the bootstrap helper, without any I
     method: "POST",
     headers: { authorization: `Bearer ${idp.initialAccessToken}`, "content-type": "application/json" },
     body: JSON.stringify({
-      client_id: "bff-server", profile: "code-flow-pkjwt", client_name: "legacy bff", contacts: ["ops@example.com"],
+      client_id: "bff-server",
+      profile: "code-flow-pkjwt",
+      client_name: "legacy bff",
+      contacts: ["ops@example.com"],
       redirect_uris: ["https://bff.example.com/auth/callback"],
-      jwks: { keys: [{ kty: "EC", crv: "P-256", kid: "bff-sig-001", alg: "ES256", use: "sig", x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" }] },
+      jwks: {
+        keys: [
+          {
+            kty: "EC",
+            crv: "P-256",
+            kid: "bff-sig-001",
+            alg: "ES256",
+            use: "sig",
+            x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+          },
+        ],
+      },
     }),
   });
   assert.equal(res.status, 201);
   const creds = (await res.json()) as Record<string, string>;
-  const stack = await createDcrStack({
-    bff: { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", redirectUris: ["https://bff.example.com/auth/callback"] },
-  }, {
-    config: { "dcr:adopt": { value: JSON.stringify({ client_id: creds.client_id, registration_access_token: creds.registration_access_token }), secret: true } },
-  });
+  const stack = await createDcrStack(
+    {
+      bff: {
+        registrationEndpoint: idp.registrationEndpoint,
+        updateMethod: "PATCH",
+        keyAlgorithm: "ES256",
+        redirectUris: ["https://bff.example.com/auth/callback"],
+      },
+    },
+    {
+      config: {
+        "dcr:adopt": {
+          value: JSON.stringify({
+            client_id: creds.client_id,
+            registration_access_token: creds.registration_access_token,
+          }),
+          secret: true,
+        },
+      },
+    },
+  );
   try {
     idp.requests.reset();
     await stack.up();
     assert.equal(idp.requests.count("POST", "/api/oidc/register"), 0, "no registration: adopted");
     const o = await stack.outputsOf("bff");
     assert.equal(o.clientId, "bff-server");
-    const rec = idp.getClient("bff-server") as { jwks: { keys: { kid: string }[] }; contacts: string[]; client_name: string };
-    assert.deepEqual(rec.jwks.keys.map((k) => k.kid), [o.activeKid, "bff-sig-001"], "our key published, the helper's key kept");
+    const rec = idp.getClient("bff-server") as {
+      jwks: { keys: { kid: string }[] };
+      contacts: string[];
+      client_name: string;
+    };
+    assert.deepEqual(
+      rec.jwks.keys.map((k) => k.kid),
+      [o.activeKid, "bff-sig-001"],
+      "our key published, the helper's key kept",
+    );
     assert.deepEqual(rec.contacts, ["ops@example.com"], "settings we do not own are untouched");
     await stack.preview({ expectNoChanges: true });
     await stack.destroy();

@@ -14,13 +14,27 @@ import { KEY_ALGORITHMS } from "../../provider/crypto";
 test("an IdP enforcing RS256 by default: every keyAlgorithm authenticates, one PUT per alg change", async () => {
   const idp = await startOidcIdp({ defaultAuthSigningAlg: "RS256" });
   const first = KEY_ALGORITHMS[0];
-  const stack = await createDcrStack({ bff: { issuer: idp.issuer, keyAlgorithm: first, redirectUris: ["https://app.example.com/cb"], metadata: { grant_types: ["authorization_code", "client_credentials"] } } }, {
-    config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
-  });
+  const stack = await createDcrStack(
+    {
+      bff: {
+        issuer: idp.issuer,
+        keyAlgorithm: first,
+        redirectUris: ["https://app.example.com/cb"],
+        metadata: { grant_types: ["authorization_code", "client_credentials"] },
+      },
+    },
+    {
+      config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
+    },
+  );
   try {
     // The enforcement is real: registered without the alg, an ES256 key is refused.
     const key = await es256Key("plain");
-    const body: Record<string, unknown> = { ...registration(key), grant_types: ["client_credentials"], response_types: [] };
+    const body: Record<string, unknown> = {
+      ...registration(key),
+      grant_types: ["client_credentials"],
+      response_types: [],
+    };
     delete body.token_endpoint_auth_signing_alg;
     const plain = await fetch(idp.registrationEndpoint, {
       method: "POST",
@@ -42,7 +56,11 @@ test("an IdP enforcing RS256 by default: every keyAlgorithm authenticates, one P
       }
       const o = await stack.outputsOf("bff");
       assert.equal((o.metadata as Record<string, unknown>).token_endpoint_auth_signing_alg, alg);
-      const auth = await idp.clientCredentials(o.clientId as string, { privateKeyPem: o.privateKeyPem as string, kid: o.activeKid as string, alg });
+      const auth = await idp.clientCredentials(o.clientId as string, {
+        privateKeyPem: o.privateKeyPem as string,
+        kid: o.activeKid as string,
+        alg,
+      });
       assert.equal(auth.status, 200, `${alg}: ${JSON.stringify(auth.body)}`);
       await stack.preview({ expectNoChanges: true });
     }

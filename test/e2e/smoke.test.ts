@@ -7,7 +7,10 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { createEngineStack } from "../support/engine";
 
-interface EchoOutputs { greeting: string; length: number }
+interface EchoOutputs {
+  greeting: string;
+  length: number;
+}
 
 const echoProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: { greeting: string }) {

@@ -33,7 +33,11 @@ function args(idp: SuiteIdp, alg: KeyAlgorithm): DcrClientArgs {
 /** private_key_jwt with the stack's active key, where the IdP has a token endpoint. */
 async function authenticates(idp: SuiteIdp, o: Record<string, unknown>, alg: KeyAlgorithm): Promise<void> {
   if (idp.clientCredentials === undefined) return; // the seed fixture has no token endpoint: its jwks is checked instead
-  const auth = await idp.clientCredentials(o.clientId as string, { privateKeyPem: o.privateKeyPem as string, kid: o.activeKid as string, alg });
+  const auth = await idp.clientCredentials(o.clientId as string, {
+    privateKeyPem: o.privateKeyPem as string,
+    kid: o.activeKid as string,
+    alg,
+  });
   assert.equal(auth.status, 200, `${idp.name}/${alg}: the active key authenticates: ${JSON.stringify(auth.body)}`);
 }
 
@@ -71,7 +75,11 @@ export async function lifecycle(idp: SuiteIdp, alg: KeyAlgorithm): Promise<void>
     await stack.up();
     const o2 = await stack.outputsOf("bff");
     assert.notEqual(o2.activeKid, o1.activeKid);
-    assert.deepEqual(sorted(await idp.kidsAt(id)), sorted([o1.activeKid as string, o2.activeKid as string]), `${label}: both keys published`);
+    assert.deepEqual(
+      sorted(await idp.kidsAt(id)),
+      sorted([o1.activeKid as string, o2.activeKid as string]),
+      `${label}: both keys published`,
+    );
     await stack.refresh(); // only the stored RAT (rotated by the update, where the IdP rotates) makes this work
     await stack.preview({ expectNoChanges: true });
     await authenticates(idp, o2, alg);
@@ -140,7 +148,11 @@ export async function unknownMember(idp: SuiteIdp): Promise<void> {
       refused = (e as Error).message;
     }
     if (refused !== undefined) {
-      assert.match(refused, /\[ERR_IDP_REJECTED\] .*the IdP refused member "x_unknown_member"/s, `${idp.name}: names the member`);
+      assert.match(
+        refused,
+        /\[ERR_IDP_REJECTED\] .*the IdP refused member "x_unknown_member"/s,
+        `${idp.name}: names the member`,
+      );
       assert.match(refused, /Unrecognized field|x_unknown_member/, `${idp.name}: quotes the IdP`);
       await stack.refresh(); // the RAT in state still works: nothing was lost
       assert.equal((await stack.outputsOf("bff")).activeKid, before.activeKid);
@@ -167,7 +179,10 @@ export function suiteTests(name: SuiteIdpName): void {
     }
   };
   for (const alg of ["RS256", "ES256"] as const) {
-    test(`${name} (${alg}): create, no-op, drift, rotation, retirement, destroy`, withIdp((idp) => lifecycle(idp, alg)));
+    test(
+      `${name} (${alg}): create, no-op, drift, rotation, retirement, destroy`,
+      withIdp((idp) => lifecycle(idp, alg)),
+    );
   }
   test(`${name}: a client deleted out of band, then refresh and destroy`, withIdp(deletedOutOfBand));
   test(`${name}: a metadata member the IdP may not know`, withIdp(unknownMember));

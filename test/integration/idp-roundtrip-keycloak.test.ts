@@ -8,7 +8,17 @@ import assert from "node:assert/strict";
 import * as jose from "jose";
 import { clientAssertion } from "../support/client-assertion";
 import { sharedKeycloak, type KeycloakIdp } from "../support/keycloak";
-import { call, es256Key, kidsOf, putBody, registration, testKey, type Answer, type Json, type TestKey } from "../support/plain-dcr";
+import {
+  call,
+  es256Key,
+  kidsOf,
+  putBody,
+  registration,
+  testKey,
+  type Answer,
+  type Json,
+  type TestKey,
+} from "../support/plain-dcr";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ALGS = ["RS256", "PS256", "ES256", "EdDSA"] as const;
@@ -23,7 +33,11 @@ after(async () => {
 
 /** POST to the registration endpoint with the realm's IAT, another `token`, or none (`null`). */
 const register = (body: Json, token?: string | null): Promise<Answer> =>
-  call(kc.registrationEndpoint, { method: "POST", token: token === null ? undefined : (token ?? kc.initialAccessToken), body });
+  call(kc.registrationEndpoint, {
+    method: "POST",
+    token: token === null ? undefined : (token ?? kc.initialAccessToken),
+    body,
+  });
 
 /** client_credentials with `key`, signed with the alg its public JWK names. */
 const tokenWith = (clientId: string, key: TestKey) =>
@@ -72,7 +86,14 @@ test("keycloak: discovery, registration_client_uri and token issuer all name the
 
 test("keycloak: the registration answer — response_types substituted, grant_types and redirect_uris in its own order, members dropped and added", async () => {
   const key = await es256Key("k1");
-  const uris = ["https://e.example.com/cb", "https://d.example.com/cb", "https://c.example.com/x", "https://c.example.com/a", "https://b.example.com/cb", "https://a.example.com/cb"];
+  const uris = [
+    "https://e.example.com/cb",
+    "https://d.example.com/cb",
+    "https://c.example.com/x",
+    "https://c.example.com/a",
+    "https://b.example.com/cb",
+    "https://a.example.com/cb",
+  ];
   const body = registration(key, {
     redirect_uris: uris,
     grant_types: ["refresh_token", "client_credentials", "authorization_code"],
@@ -91,7 +112,11 @@ test("keycloak: the registration answer — response_types substituted, grant_ty
   assert.deepEqual(a.redirect_uris, b.redirect_uris, "a redirect_uris set always comes back in Keycloak's own order");
   assert.notDeepEqual(a.redirect_uris, [...uris].sort());
   assert.deepEqual(a.post_logout_redirect_uris, a.redirect_uris, "post_logout_redirect_uris added: the redirect_uris");
-  assert.deepEqual(a.grant_types, ["authorization_code", "client_credentials", "refresh_token"], "grant_types in a fixed order");
+  assert.deepEqual(
+    a.grant_types,
+    ["authorization_code", "client_credentials", "refresh_token"],
+    "grant_types in a fixed order",
+  );
   assert.deepEqual(a.response_types, ["code", "none"], 'response_types ["code"] answered as ["code", "none"]');
   for (const dropped of ["contacts", "logo_uri", "policy_uri", "software_id", "application_type"]) {
     assert.equal(a[dropped], undefined, `${dropped} is dropped`);
@@ -100,7 +125,13 @@ test("keycloak: the registration answer — response_types substituted, grant_ty
   assert.equal(typeof a.scope, "string", "scope added (the realm's optional client scopes)");
   assert.equal(a.subject_type, "public");
   assert.deepEqual(a.request_uris, []);
-  for (const flag of ["tls_client_certificate_bound_access_tokens", "dpop_bound_access_tokens", "require_pushed_authorization_requests", "backchannel_logout_session_required", "frontchannel_logout_session_required"]) {
+  for (const flag of [
+    "tls_client_certificate_bound_access_tokens",
+    "dpop_bound_access_tokens",
+    "require_pushed_authorization_requests",
+    "backchannel_logout_session_required",
+    "frontchannel_logout_session_required",
+  ]) {
     assert.equal(a[flag], false, `${flag}: false added`);
   }
   assert.deepEqual(a.jwks, { keys: [key.publicJwk] }, "jwks echoed with kid, alg and use");
@@ -110,7 +141,11 @@ test("keycloak: the registration answer — response_types substituted, grant_ty
   assert.equal(typeof a.client_id_issued_at, "number");
 
   const derived = (await registered(registration(key, { grant_types: ["client_credentials"] }))).answer;
-  assert.deepEqual(derived.grant_types, ["authorization_code", "client_credentials"], "grant_types are derived: response_types code adds authorization_code");
+  assert.deepEqual(
+    derived.grant_types,
+    ["authorization_code", "client_credentials"],
+    "grant_types are derived: response_types code adds authorization_code",
+  );
   const noCode = (await registered(registration(key, { grant_types: ["authorization_code"] }))).answer;
   assert.deepEqual(noCode.grant_types, ["authorization_code"]);
 });
@@ -128,18 +163,40 @@ test("keycloak: RFC 7592 — GET keeps the RAT, PATCH 405, a failed PUT keeps it
   assert.equal(patch.status, 405);
   assert.deepEqual(patch.body, { error: "HTTP 405 Method Not Allowed" });
 
-  const unknown = await call(uri, { method: "PUT", token: rat1, body: { ...putBody(read.body, {}), profile: "code-flow-pkjwt" } });
+  const unknown = await call(uri, {
+    method: "PUT",
+    token: rat1,
+    body: { ...putBody(read.body, {}), profile: "code-flow-pkjwt" },
+  });
   assert.equal(unknown.status, 400);
   assert.deepEqual(Object.keys(unknown.body), ["error"], "no error_description");
-  assert.match(String(unknown.body.error), /^Invalid json representation for OIDCClientRepresentation\. Unrecognized field "profile" at line 1 column \d+\.$/);
-  const fragment = await call(uri, { method: "PUT", token: rat1, body: putBody(read.body, { redirect_uris: ["https://app.example.com/cb#frag"] }) });
+  assert.match(
+    String(unknown.body.error),
+    /^Invalid json representation for OIDCClientRepresentation\. Unrecognized field "profile" at line 1 column \d+\.$/,
+  );
+  const fragment = await call(uri, {
+    method: "PUT",
+    token: rat1,
+    body: putBody(read.body, { redirect_uris: ["https://app.example.com/cb#frag"] }),
+  });
   assert.equal(fragment.status, 400);
-  assert.deepEqual(fragment.body, { error: "invalid_redirect_uri", error_description: "A redirect URI must not contain an URL fragment" });
-  const notUri = await call(uri, { method: "PUT", token: rat1, body: putBody(read.body, { redirect_uris: ["not a uri"] }) });
+  assert.deepEqual(fragment.body, {
+    error: "invalid_redirect_uri",
+    error_description: "A redirect URI must not contain an URL fragment",
+  });
+  const notUri = await call(uri, {
+    method: "PUT",
+    token: rat1,
+    body: putBody(read.body, { redirect_uris: ["not a uri"] }),
+  });
   assert.deepEqual([notUri.status, notUri.body.error], [400, "invalid_redirect_uri"]);
   assert.equal((await call(uri, { token: rat1 })).status, 200, "failed PUTs did not rotate the RAT");
 
-  const updated = await call(uri, { method: "PUT", token: rat1, body: putBody(read.body, { client_name: "bff-renamed" }) });
+  const updated = await call(uri, {
+    method: "PUT",
+    token: rat1,
+    body: putBody(read.body, { client_name: "bff-renamed" }),
+  });
   assert.equal(updated.status, 200, JSON.stringify(updated.body));
   assert.equal(updated.body.client_name, "bff-renamed");
   const rat2 = updated.body.registration_access_token as string;
@@ -158,7 +215,9 @@ test("keycloak: RFC 7592 — GET keeps the RAT, PATCH 405, a failed PUT keeps it
 
 test("keycloak: PUT — omitted members mostly stay, but token_endpoint_auth_signing_alg goes and the auth method falls back to client_secret_basic; no client_id is a 500", async () => {
   const key = await es256Key("k1");
-  const { uri, rat } = await registered(registration(key, { redirect_uris: ["https://app.example.com/a", "https://app.example.com/b"] }));
+  const { uri, rat } = await registered(
+    registration(key, { redirect_uris: ["https://app.example.com/a", "https://app.example.com/b"] }),
+  );
   const current = (await call(uri, { token: rat })).body;
   let token = rat;
   const put = async (body: Json): Promise<Answer> => {
@@ -180,10 +239,18 @@ test("keycloak: PUT — omitted members mostly stay, but token_endpoint_auth_sig
   assert.equal((await put(putBody(current, { client_name: null }))).body.client_name, "bff", "null is ignored");
   assert.deepEqual((await put(putBody(current, { redirect_uris: [] }))).body.redirect_uris, [], "[] empties the list");
   const noAlg = await put(without("token_endpoint_auth_signing_alg"));
-  assert.equal(noAlg.body.token_endpoint_auth_signing_alg, undefined, "an omitted token_endpoint_auth_signing_alg is removed");
+  assert.equal(
+    noAlg.body.token_endpoint_auth_signing_alg,
+    undefined,
+    "an omitted token_endpoint_auth_signing_alg is removed",
+  );
   const noMethod = await put(without("token_endpoint_auth_method"));
   assert.equal(noMethod.status, 200);
-  assert.equal(noMethod.body.token_endpoint_auth_method, "client_secret_basic", "an omitted token_endpoint_auth_method resets to client_secret_basic");
+  assert.equal(
+    noMethod.body.token_endpoint_auth_method,
+    "client_secret_basic",
+    "an omitted token_endpoint_auth_method resets to client_secret_basic",
+  );
 
   const noClientId = await put(without("client_id"));
   assert.deepEqual([noClientId.status, noClientId.body.error], [500, "unknown_error"]);
@@ -207,10 +274,18 @@ test("keycloak: registration errors, and another client's RAT is refused without
     ["private_key_jwt without keys", { jwks: undefined }],
   ] as const) {
     const res = await register(registration(key, extra));
-    assert.deepEqual([res.status, res.body.error, res.body.error_description], [400, "invalid_client_metadata", "Client metadata invalid"], what);
+    assert.deepEqual(
+      [res.status, res.body.error, res.body.error_description],
+      [400, "invalid_client_metadata", "Client metadata invalid"],
+      what,
+    );
   }
   const wanted = await register(registration(key, { client_id: "my-client" }));
-  assert.deepEqual(wanted.body, { error: "invalid_client_metadata", error_description: "Client Identifier included" }, "no client_id of one's choosing");
+  assert.deepEqual(
+    wanted.body,
+    { error: "invalid_client_metadata", error_description: "Client Identifier included" },
+    "no client_id of one's choosing",
+  );
 
   const a = await registered(registration(key));
   const b = await registered(registration(key));
@@ -236,7 +311,10 @@ test("keycloak: admin renewal answers 200 with a camelCase ClientRepresentation;
   assert.equal((await call(uri, { token: rat })).status, 401, "the old RAT is dead");
   assert.equal((await call(uri, { token: renewed.body.registrationAccessToken as string })).status, 200);
 
-  const unknown = await call(renewalUrl("00000000-0000-0000-0000-000000000000"), { method: "POST", token: kc.adminToken });
+  const unknown = await call(renewalUrl("00000000-0000-0000-0000-000000000000"), {
+    method: "POST",
+    token: kc.adminToken,
+  });
   assert.equal(unknown.status, 404);
   assert.deepEqual(unknown.body, { error: "Could not find client" });
   const badAdmin = await call(renewalUrl(clientId), { method: "POST", token: "not-an-admin-token" });
@@ -254,8 +332,15 @@ test("keycloak: private_key_jwt client_credentials with RS256, PS256, ES256 and 
 });
 
 test("keycloak: the registered token_endpoint_auth_signing_alg is enforced; without one any registered key's alg is accepted; an assertion is single-use", async () => {
-  const keys = Object.fromEntries(await Promise.all(ALGS.map(async (alg) => [alg, await testKey(alg, `kid-${alg}`)] as const))) as Record<(typeof ALGS)[number], TestKey>;
-  const pinned = await registered(registration(keys.RS256, { token_endpoint_auth_signing_alg: "RS256", jwks: { keys: [keys.RS256.publicJwk, keys.ES256.publicJwk] } }));
+  const keys = Object.fromEntries(
+    await Promise.all(ALGS.map(async (alg) => [alg, await testKey(alg, `kid-${alg}`)] as const)),
+  ) as Record<(typeof ALGS)[number], TestKey>;
+  const pinned = await registered(
+    registration(keys.RS256, {
+      token_endpoint_auth_signing_alg: "RS256",
+      jwks: { keys: [keys.RS256.publicJwk, keys.ES256.publicJwk] },
+    }),
+  );
   assert.equal((await tokenWith(pinned.clientId, keys.RS256)).status, 200);
   const refused = await tokenWith(pinned.clientId, keys.ES256);
   assert.equal(refused.status, 400, "a registered ES256 key signing with ES256 is refused when RS256 is registered");
@@ -265,10 +350,20 @@ test("keycloak: the registered token_endpoint_auth_signing_alg is enforced; with
   delete open.token_endpoint_auth_signing_alg;
   const free = await registered(open);
   assert.equal(free.answer.token_endpoint_auth_signing_alg, undefined, "none registered: none in the answer");
-  for (const alg of ALGS) assert.equal((await tokenWith(free.clientId, keys[alg])).status, 200, `none registered: ${alg} accepted`);
+  for (const alg of ALGS)
+    assert.equal((await tokenWith(free.clientId, keys[alg])).status, 200, `none registered: ${alg} accepted`);
 
-  const assertion = await clientAssertion(free.clientId, { privateJwk: keys.ES256.privateJwk, kid: keys.ES256.kid, alg: "ES256" }, kc.issuer);
-  const form = { grant_type: "client_credentials", client_id: free.clientId, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion };
+  const assertion = await clientAssertion(
+    free.clientId,
+    { privateJwk: keys.ES256.privateJwk, kid: keys.ES256.kid, alg: "ES256" },
+    kc.issuer,
+  );
+  const form = {
+    grant_type: "client_credentials",
+    client_id: free.clientId,
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: assertion,
+  };
   assert.equal((await call(kc.tokenEndpoint, { method: "POST", form })).status, 200, "aud = issuer is accepted too");
   const replay = await call(kc.tokenEndpoint, { method: "POST", form });
   assert.deepEqual([replay.status, replay.body.error_description], [400, "Token reuse detected"]);
@@ -277,17 +372,32 @@ test("keycloak: the registered token_endpoint_auth_signing_alg is enforced; with
 test("keycloak: a key added by PUT authenticates at once, a removed one fails at once (PUT or out of band); no client_credentials grant → no service account", async () => {
   const [keyA, keyB] = [await es256Key("key-a"), await es256Key("key-b")];
   const { clientId, uri, rat } = await registered(registration(keyA));
-  assert.equal((await kc.adminClient(clientId))?.serviceAccountsEnabled, true, "client_credentials in grant_types → service account");
+  assert.equal(
+    (await kc.adminClient(clientId))?.serviceAccountsEnabled,
+    true,
+    "client_credentials in grant_types → service account",
+  );
   assert.equal((await tokenWith(clientId, keyA)).status, 200);
   const unknownKey = await tokenWith(clientId, keyB);
-  assert.deepEqual([unknownKey.status, unknownKey.body.error, unknownKey.body.error_description], [400, "invalid_client", "Unable to load public key"]);
+  assert.deepEqual(
+    [unknownKey.status, unknownKey.body.error, unknownKey.body.error_description],
+    [400, "invalid_client", "Unable to load public key"],
+  );
 
   const current = (await call(uri, { token: rat })).body;
-  const added = await call(uri, { method: "PUT", token: rat, body: putBody(current, { jwks: { keys: [keyA.publicJwk, keyB.publicJwk] } }) });
+  const added = await call(uri, {
+    method: "PUT",
+    token: rat,
+    body: putBody(current, { jwks: { keys: [keyA.publicJwk, keyB.publicJwk] } }),
+  });
   assert.equal(added.status, 200);
   assert.equal((await tokenWith(clientId, keyB)).status, 200, "the added key works at once");
   assert.equal((await tokenWith(clientId, keyA)).status, 200);
-  const removed = await call(uri, { method: "PUT", token: added.body.registration_access_token as string, body: putBody(current, { jwks: { keys: [keyB.publicJwk] } }) });
+  const removed = await call(uri, {
+    method: "PUT",
+    token: added.body.registration_access_token as string,
+    body: putBody(current, { jwks: { keys: [keyB.publicJwk] } }),
+  });
   assert.equal(removed.status, 200);
   assert.equal((await tokenWith(clientId, keyA)).status, 400, "the removed key fails at once");
   assert.equal((await tokenWith(clientId, keyB)).status, 200);

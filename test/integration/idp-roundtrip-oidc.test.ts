@@ -12,7 +12,11 @@ for (const rotate of [true, false]) {
     const idp = await startOidcIdp({ rotateRegistrationAccessToken: rotate });
     try {
       const key = await es256Key("k1");
-      const created = await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: registration(key) });
+      const created = await call(idp.registrationEndpoint, {
+        method: "POST",
+        token: idp.initialAccessToken,
+        body: registration(key),
+      });
       assert.equal(created.status, 201);
       const clientId = created.body.client_id as string;
       const uri = created.body.registration_client_uri as string;
@@ -27,12 +31,24 @@ for (const rotate of [true, false]) {
       assert.equal(read.body.client_name, "bff");
       assert.equal(read.body.registration_access_token, rat1, "GET echoes the RAT it was given");
 
-      assert.equal((await call(uri, { method: "PATCH", token: rat1, body: { client_name: "x" } })).status, 404, "no PATCH route");
+      assert.equal(
+        (await call(uri, { method: "PATCH", token: rat1, body: { client_name: "x" } })).status,
+        404,
+        "no PATCH route",
+      );
 
-      const updated = await call(uri, { method: "PUT", token: rat1, body: putBody(read.body, { client_name: "bff-renamed" }) });
+      const updated = await call(uri, {
+        method: "PUT",
+        token: rat1,
+        body: putBody(read.body, { client_name: "bff-renamed" }),
+      });
       assert.equal(updated.status, 200, JSON.stringify(updated.body));
       assert.equal(updated.body.client_name, "bff-renamed");
-      assert.deepEqual(updated.body.redirect_uris, ["https://app.example.com/callback"], "read-modify-write keeps the rest");
+      assert.deepEqual(
+        updated.body.redirect_uris,
+        ["https://app.example.com/callback"],
+        "read-modify-write keeps the rest",
+      );
       const rat2 = updated.body.registration_access_token as string;
       if (rotate) {
         assert.notEqual(rat2, rat1, "rotation on: PUT returns a new RAT");
@@ -72,7 +88,10 @@ test("oidc-provider: a missing or wrong initial access token → 401 invalid_tok
       assert.equal(res.status, 401);
       assert.equal(res.body.error, "invalid_token");
     }
-    assert.deepEqual(idp.requests.entries.map((e) => e.status), [401, 401]);
+    assert.deepEqual(
+      idp.requests.entries.map((e) => e.status),
+      [401, 401],
+    );
   } finally {
     await idp.close();
   }
@@ -82,17 +101,27 @@ test("oidc-provider: a key in jwks authenticates client_credentials; after a PUT
   const idp = await startOidcIdp();
   try {
     const [keyA, keyB] = [await es256Key("key-a"), await es256Key("key-b")];
-    const created = await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: registration(keyA) });
+    const created = await call(idp.registrationEndpoint, {
+      method: "POST",
+      token: idp.initialAccessToken,
+      body: registration(keyA),
+    });
     assert.equal(created.status, 201);
     const clientId = created.body.client_id as string;
 
     const authA = await idp.clientCredentials(clientId, { privateJwk: keyA.privateJwk, kid: keyA.kid, alg: "ES256" });
     assert.equal(authA.status, 200, JSON.stringify(authA.body));
     assert.equal(typeof authA.body.access_token, "string");
-    const authPem = await idp.clientCredentials(clientId, { privateKeyPem: keyA.privateKeyPem, kid: keyA.kid, alg: "ES256" });
+    const authPem = await idp.clientCredentials(clientId, {
+      privateKeyPem: keyA.privateKeyPem,
+      kid: keyA.kid,
+      alg: "ES256",
+    });
     assert.equal(authPem.status, 200, "a PKCS#8 PEM works as well as a JWK");
 
-    const read = await call(created.body.registration_client_uri as string, { token: created.body.registration_access_token as string });
+    const read = await call(created.body.registration_client_uri as string, {
+      token: created.body.registration_access_token as string,
+    });
     const put = await call(created.body.registration_client_uri as string, {
       method: "PUT",
       token: created.body.registration_access_token as string,
@@ -104,7 +133,11 @@ test("oidc-provider: a key in jwks authenticates client_credentials; after a PUT
     const oldKey = await idp.clientCredentials(clientId, { privateJwk: keyA.privateJwk, kid: keyA.kid, alg: "ES256" });
     assert.equal(oldKey.status, 401, JSON.stringify(oldKey.body));
     assert.equal(oldKey.body.error, "invalid_client");
-    const newKey = await idp.clientCredentials(clientId, { privateKeyPem: keyB.privateKeyPem, kid: keyB.kid, alg: "ES256" });
+    const newKey = await idp.clientCredentials(clientId, {
+      privateKeyPem: keyB.privateKeyPem,
+      kid: keyB.kid,
+      alg: "ES256",
+    });
     assert.equal(newKey.status, 200, JSON.stringify(newKey.body));
     assert.equal(idp.requests.count("POST", "/token"), 4);
   } finally {
@@ -123,7 +156,11 @@ test("oidc-provider: RS256, PS256 and EdDSA keys authenticate too, with token_en
       delete body.token_endpoint_auth_signing_alg;
       const created = await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
       assert.equal(created.status, 201, `${alg}: ${JSON.stringify(created.body)}`);
-      const auth = await idp.clientCredentials(created.body.client_id as string, { privateKeyPem: await jose.exportPKCS8(privateKey), kid, alg });
+      const auth = await idp.clientCredentials(created.body.client_id as string, {
+        privateKeyPem: await jose.exportPKCS8(privateKey),
+        kid,
+        alg,
+      });
       assert.equal(auth.status, 200, `${alg}: ${JSON.stringify(auth.body)}`);
     }
   } finally {
@@ -149,8 +186,17 @@ test("oidc-provider: PUT rules — client_id required, server fields rejected, a
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error, "invalid_request");
 
-    for (const field of ["registration_access_token", "registration_client_uri", "client_id_issued_at", "client_secret_expires_at"]) {
-      const res = await call(uri, { method: "PUT", token: rat, body: { ...putBody(current, {}), [field]: current[field] ?? 0 } });
+    for (const field of [
+      "registration_access_token",
+      "registration_client_uri",
+      "client_id_issued_at",
+      "client_secret_expires_at",
+    ]) {
+      const res = await call(uri, {
+        method: "PUT",
+        token: rat,
+        body: { ...putBody(current, {}), [field]: current[field] ?? 0 },
+      });
       assert.equal(res.status, 400, field);
       assert.equal(res.body.error, "invalid_request", field);
       assert.match(String(res.body.error_description), new RegExp(field));
@@ -173,7 +219,8 @@ test("oidc-provider: invalid metadata errors, and another client's RAT at this U
   const idp = await startOidcIdp();
   try {
     const key = await es256Key("k1");
-    const post = (body: Json) => call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
+    const post = (body: Json) =>
+      call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
     const fragment = await post(registration(key, { redirect_uris: ["https://app.example.com/cb#frag"] }));
     assert.equal(fragment.status, 400);
     assert.equal(fragment.body.error, "invalid_redirect_uri");
@@ -191,7 +238,11 @@ test("oidc-provider: invalid metadata errors, and another client's RAT at this U
     const b = (await post(registration(key))).body;
     const crossed = await call(a.registration_client_uri as string, { token: b.registration_access_token as string });
     assert.equal(crossed.status, 401);
-    assert.equal((await call(b.registration_client_uri as string, { token: b.registration_access_token as string })).status, 401, "B's RAT is destroyed");
+    assert.equal(
+      (await call(b.registration_client_uri as string, { token: b.registration_access_token as string })).status,
+      401,
+      "B's RAT is destroyed",
+    );
   } finally {
     await idp.close();
   }
@@ -207,7 +258,9 @@ test("oidc-provider: discovery, and out-of-band getClient / mutateClient / delet
     assert.equal(discovery.body.token_endpoint, idp.tokenEndpoint);
 
     const key = await es256Key("k1");
-    const created = (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: registration(key) })).body;
+    const created = (
+      await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: registration(key) })
+    ).body;
     const clientId = created.client_id as string;
     const uri = created.registration_client_uri as string;
     const rat = created.registration_access_token as string;

@@ -13,7 +13,12 @@ test("seed: register → read → PATCH → delete → read fails; PATCH leaves 
     const created = await call(idp.registrationEndpoint, {
       method: "POST",
       token: idp.initialAccessToken,
-      body: { client_name: "bff", contacts: ["ops@example.com"], redirect_uris: ["https://bff.example.com/auth/callback"], jwks: { keys: [key.publicJwk] } },
+      body: {
+        client_name: "bff",
+        contacts: ["ops@example.com"],
+        redirect_uris: ["https://bff.example.com/auth/callback"],
+        jwks: { keys: [key.publicJwk] },
+      },
     });
     assert.equal(created.status, 201);
     const clientId = created.body.client_id as string;
@@ -30,9 +35,16 @@ test("seed: register → read → PATCH → delete → read fails; PATCH leaves 
     assert.equal(read.body.registration_client_uri, uri);
     assert.deepEqual(kidsOf(read.body), ["bff-sig-001"]);
 
-    const patched = await call(uri, { method: "PATCH", token: rat, body: { redirect_uris: ["https://bff.example.com/auth/callback", "https://bff2.example.com/cb"] } });
+    const patched = await call(uri, {
+      method: "PATCH",
+      token: rat,
+      body: { redirect_uris: ["https://bff.example.com/auth/callback", "https://bff2.example.com/cb"] },
+    });
     assert.equal(patched.status, 200);
-    assert.deepEqual(patched.body.redirect_uris, ["https://bff.example.com/auth/callback", "https://bff2.example.com/cb"]);
+    assert.deepEqual(patched.body.redirect_uris, [
+      "https://bff.example.com/auth/callback",
+      "https://bff2.example.com/cb",
+    ]);
     assert.equal(patched.body.client_name, "bff", "unsent field untouched");
     assert.deepEqual(patched.body.contacts, ["ops@example.com"]);
     assert.deepEqual(kidsOf(patched.body), ["bff-sig-001"]);
@@ -62,7 +74,13 @@ test("seed: register → read → PATCH → delete → read fails; PATCH leaves 
 test("seed: rotateRatOnUpdate — PATCH returns a new RAT and the old one dies", async () => {
   const idp = await startSeedIdp({ rotateRatOnUpdate: true });
   try {
-    const created = (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: { client_name: "a" } })).body;
+    const created = (
+      await call(idp.registrationEndpoint, {
+        method: "POST",
+        token: idp.initialAccessToken,
+        body: { client_name: "a" },
+      })
+    ).body;
     const uri = created.registration_client_uri as string;
     const rat1 = created.registration_access_token as string;
     const patched = await call(uri, { method: "PATCH", token: rat1, body: { client_name: "b" } });
@@ -79,9 +97,15 @@ test("seed: rotateRatOnUpdate — PATCH returns a new RAT and the old one dies",
 test("seed: desired client_id honoured (409 when taken), profile defaults applied, validation errors", async () => {
   const idp = await startSeedIdp();
   try {
-    const post = (body: Json) => call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
+    const post = (body: Json) =>
+      call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
     const key = await es256Key("k1");
-    const created = await post({ client_id: "bff server/1", profile: "code-flow-pkjwt", jwks: { keys: [key.publicJwk] }, grant_types: ["client_credentials"] });
+    const created = await post({
+      client_id: "bff server/1",
+      profile: "code-flow-pkjwt",
+      jwks: { keys: [key.publicJwk] },
+      grant_types: ["client_credentials"],
+    });
     assert.equal(created.status, 201);
     assert.equal(created.body.client_id, "bff server/1");
     assert.equal(created.body.registration_client_uri, `${idp.registrationEndpoint}/bff%20server%2F1`);
@@ -89,14 +113,24 @@ test("seed: desired client_id honoured (409 when taken), profile defaults applie
     assert.equal(created.body.token_endpoint_auth_method, "private_key_jwt");
     assert.deepEqual(created.body.grant_types, ["client_credentials"], "a sent field beats the profile default");
     assert.equal(created.body.client_secret, undefined);
-    assert.equal((await call(created.body.registration_client_uri as string, { token: created.body.registration_access_token as string })).status, 200);
+    assert.equal(
+      (
+        await call(created.body.registration_client_uri as string, {
+          token: created.body.registration_access_token as string,
+        })
+      ).status,
+      200,
+    );
 
     const profiled = await post({ profile: "code-flow-pkjwt", jwks: { keys: [key.publicJwk] } });
     assert.deepEqual(profiled.body.grant_types, ["authorization_code", "refresh_token"]);
 
     const taken = await post({ client_id: "bff server/1" });
     assert.equal(taken.status, 409);
-    assert.deepEqual(taken.body, { error: "invalid_client_metadata", error_description: "client_id already registered" });
+    assert.deepEqual(taken.body, {
+      error: "invalid_client_metadata",
+      error_description: "client_id already registered",
+    });
 
     const cases: [Json, string][] = [
       [{ redirect_uris: ["/relative/cb"] }, "invalid_redirect_uri"],
@@ -115,10 +149,18 @@ test("seed: desired client_id honoured (409 when taken), profile defaults applie
     // PATCH validates the merged record the same way.
     const uri = created.body.registration_client_uri as string;
     const rat = created.body.registration_access_token as string;
-    const bad = await call(uri, { method: "PATCH", token: rat, body: { jwks_uri: "https://app.example.com/jwks.json" } });
+    const bad = await call(uri, {
+      method: "PATCH",
+      token: rat,
+      body: { jwks_uri: "https://app.example.com/jwks.json" },
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error, "invalid_client_metadata");
-    const swapped = await call(uri, { method: "PATCH", token: rat, body: { jwks: null, jwks_uri: "https://app.example.com/jwks.json" } });
+    const swapped = await call(uri, {
+      method: "PATCH",
+      token: rat,
+      body: { jwks: null, jwks_uri: "https://app.example.com/jwks.json" },
+    });
     assert.equal(swapped.status, 200, "null removes a field");
     assert.equal(swapped.body.jwks, undefined);
     assert.equal(idp.clientIds().length, 2);
@@ -135,8 +177,15 @@ test("seed: IATs — missing/invalid → 401, iatUses caps registrations, admin 
       assert.equal(res.status, 401);
       assert.equal(res.body.error, "invalid_token");
     }
-    assert.equal((await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: {} })).status, 201);
-    assert.equal((await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: {} })).status, 401, "used up");
+    assert.equal(
+      (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: {} })).status,
+      201,
+    );
+    assert.equal(
+      (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: {} })).status,
+      401,
+      "used up",
+    );
 
     const adminPath = `${idp.baseUrl}/api/admin/dcr/initial-access-tokens`;
     assert.equal((await call(adminPath, { method: "POST", token: "wrong" })).status, 401);
@@ -159,7 +208,13 @@ test("seed: IATs — missing/invalid → 401, iatUses caps registrations, admin 
 test("seed: admin RAT renewal kills the old RAT; expireRat → 401; unknown clients → 404 or 401", async () => {
   const idp = await startSeedIdp();
   try {
-    const created = (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: { client_id: "bff-server" } })).body;
+    const created = (
+      await call(idp.registrationEndpoint, {
+        method: "POST",
+        token: idp.initialAccessToken,
+        body: { client_id: "bff-server" },
+      })
+    ).body;
     const uri = created.registration_client_uri as string;
     const rat1 = created.registration_access_token as string;
     const renewPath = (id: string) => `${idp.baseUrl}/api/admin/dcr/clients/${encodeURIComponent(id)}/tokens`;
@@ -199,7 +254,13 @@ test("seed: admin RAT renewal kills the old RAT; expireRat → 401; unknown clie
 test("seed: failNext injects 503 and 429 + Retry-After, matched by method and path; every request is counted", async () => {
   const idp = await startSeedIdp();
   try {
-    const created = (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: { client_name: "a" } })).body;
+    const created = (
+      await call(idp.registrationEndpoint, {
+        method: "POST",
+        token: idp.initialAccessToken,
+        body: { client_name: "a" },
+      })
+    ).body;
     const uri = created.registration_client_uri as string;
     const rat = created.registration_access_token as string;
     idp.requests.reset();
@@ -239,7 +300,13 @@ test("seed: failNext injects 503 and 429 + Retry-After, matched by method and pa
 test("seed: setDelay slows every answer; close() ends a request still waiting; out-of-band edits", async () => {
   const idp = await startSeedIdp();
   try {
-    const created = (await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: { client_id: "bff-server", client_name: "a" } })).body;
+    const created = (
+      await call(idp.registrationEndpoint, {
+        method: "POST",
+        token: idp.initialAccessToken,
+        body: { client_id: "bff-server", client_name: "a" },
+      })
+    ).body;
     const uri = created.registration_client_uri as string;
     const rat = created.registration_access_token as string;
 
@@ -254,7 +321,10 @@ test("seed: setDelay slows every answer; close() ends a request still waiting; o
     assert.ok(performance.now() - started >= 140, "the answer waited for the delay");
 
     idp.setDelay(60_000);
-    await assert.rejects(call(uri, { method: "PATCH", token: rat, body: { client_name: "late" }, signal: AbortSignal.timeout(100) }), { name: "TimeoutError" });
+    await assert.rejects(
+      call(uri, { method: "PATCH", token: rat, body: { client_name: "late" }, signal: AbortSignal.timeout(100) }),
+      { name: "TimeoutError" },
+    );
     assert.equal(idp.getClient("bff-server")?.client_name, "late", "the request took effect; only the answer was late");
 
     idp.deleteClient("bff-server");
@@ -270,7 +340,11 @@ test("seed: setDelay slows every answer; close() ends a request still waiting; o
 test("seed: bodies over 5 MB → 413; malformed JSON → 400; unknown route → 404", async () => {
   const idp = await startSeedIdp();
   try {
-    const big = await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body: { client_name: "x".repeat(6 * 1024 * 1024) } });
+    const big = await call(idp.registrationEndpoint, {
+      method: "POST",
+      token: idp.initialAccessToken,
+      body: { client_name: "x".repeat(6 * 1024 * 1024) },
+    });
     assert.equal(big.status, 413);
     assert.equal(big.body.error, "invalid_request");
     const res = await fetch(idp.registrationEndpoint, {

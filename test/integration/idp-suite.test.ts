@@ -19,7 +19,8 @@ for (const name of SUITE_IDPS) {
       assert.equal(idp.config["dcr:ratRenewalPath"]?.value, idp.ratRenewalPath);
       assert.equal(idp.args.updateMethod, name === "seed" ? "PATCH" : undefined);
 
-      const endpoint = idp.args.registrationEndpoint ??
+      const endpoint =
+        idp.args.registrationEndpoint ??
         ((await call(`${idp.args.issuer}/.well-known/openid-configuration`)).body.registration_endpoint as string);
       const key = await es256Key("k1");
       const created = await call(endpoint, { method: "POST", token: idp.initialAccessToken, body: registration(key) });
@@ -32,17 +33,27 @@ for (const name of SUITE_IDPS) {
       assert.deepEqual(await idp.redirectUrisAt(clientId), ["https://app.example.com/callback"]);
       assert.equal(await idp.exists(clientId), true);
       await idp.setRedirectUris(clientId, ["https://drift.example.com/b", "https://drift.example.com/a"]);
-      assert.deepEqual((await idp.redirectUrisAt(clientId)).sort(), ["https://drift.example.com/a", "https://drift.example.com/b"]);
+      assert.deepEqual((await idp.redirectUrisAt(clientId)).sort(), [
+        "https://drift.example.com/a",
+        "https://drift.example.com/b",
+      ]);
       assert.equal(idp.requests.entries.length, counted, "out-of-band reads and changes are not counted");
 
       if (idp.clientCredentials) {
-        const token = await idp.clientCredentials(clientId, { privateKeyPem: key.privateKeyPem, kid: key.kid, alg: "ES256" });
+        const token = await idp.clientCredentials(clientId, {
+          privateKeyPem: key.privateKeyPem,
+          kid: key.kid,
+          alg: "ES256",
+        });
         assert.equal(token.status, 200, JSON.stringify(token.body));
       }
       if (idp.adminToken !== undefined && idp.ratRenewalPath !== undefined) {
         const url = new URL(idp.ratRenewalPath.replace("{client_id}", encodeURIComponent(clientId)), endpoint);
         const renewed = await call(url.href, { method: "POST", token: idp.adminToken });
-        assert.ok([200, 201].includes(renewed.status), `${renewed.status} ${JSON.stringify(Object.keys(renewed.body))}`);
+        assert.ok(
+          [200, 201].includes(renewed.status),
+          `${renewed.status} ${JSON.stringify(Object.keys(renewed.body))}`,
+        );
       }
 
       await idp.deleteClient(clientId);

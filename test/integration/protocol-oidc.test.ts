@@ -6,9 +6,24 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startOidcIdp, type OidcIdp } from "../support/oidc-idp";
-import { deleteClient, discoverRegistrationEndpoint, readClient, register, updateClient } from "../../provider/protocol/registration";
+import {
+  deleteClient,
+  discoverRegistrationEndpoint,
+  readClient,
+  register,
+  updateClient,
+} from "../../provider/protocol/registration";
 import type { ClientHandle } from "../../provider/protocol/types";
-import { clientMetadata, es256Key, FAST, handleSecrets, kidsOf, rejection, trackSecrets, type Json } from "./protocol-support";
+import {
+  clientMetadata,
+  es256Key,
+  FAST,
+  handleSecrets,
+  kidsOf,
+  rejection,
+  trackSecrets,
+  type Json,
+} from "./protocol-support";
 
 async function withOidc(rotate: boolean, fn: (idp: OidcIdp) => Promise<void>): Promise<void> {
   const idp = await startOidcIdp({ rotateRegistrationAccessToken: rotate });
@@ -45,7 +60,8 @@ for (const rotate of [true, false]) {
       assert.equal(created.metadata.client_name, "bff", "metadata echoed");
       assert.deepEqual(created.metadata.contacts, ["ops@example.com"]);
       assert.deepEqual(kidsOf(created.metadata), ["key-a"]);
-      for (const m of ["registration_access_token", "registration_client_uri", "client_secret"]) assert.ok(!(m in created.metadata), m);
+      for (const m of ["registration_access_token", "registration_client_uri", "client_secret"])
+        assert.ok(!(m in created.metadata), m);
       assert.equal((await auth(idp, handle.clientId, keyA)).status, 200, "the registered key authenticates");
 
       idp.requests.reset();
@@ -58,8 +74,16 @@ for (const rotate of [true, false]) {
       // PUT #1: change only redirect_uris and the keys; client_name and contacts must survive.
       idp.requests.reset();
       const before = handle.registrationAccessToken;
-      const updated = await updateClient(handle, { redirect_uris: ["https://app.example.com/cb2"], jwks: { keys: [keyB.publicJwk] } }, "PUT", FAST);
-      assert.deepEqual(idp.requests.entries.map((e) => `${e.method} ${e.status}`), ["GET 200", "PUT 200"]);
+      const updated = await updateClient(
+        handle,
+        { redirect_uris: ["https://app.example.com/cb2"], jwks: { keys: [keyB.publicJwk] } },
+        "PUT",
+        FAST,
+      );
+      assert.deepEqual(
+        idp.requests.entries.map((e) => `${e.method} ${e.status}`),
+        ["GET 200", "PUT 200"],
+      );
       assert.deepEqual(updated.metadata.redirect_uris, ["https://app.example.com/cb2"]);
       assert.equal(updated.metadata.client_name, "bff", "a setting we do not own survives the PUT");
       assert.deepEqual(updated.metadata.contacts, ["ops@example.com"]);
@@ -68,7 +92,11 @@ for (const rotate of [true, false]) {
       else assert.equal(handle.registrationAccessToken, before);
       issuedRats.push(handle.registrationAccessToken);
 
-      assert.equal((await auth(idp, handle.clientId, keyB)).status, 200, "the key published by updateClient authenticates");
+      assert.equal(
+        (await auth(idp, handle.clientId, keyB)).status,
+        200,
+        "the key published by updateClient authenticates",
+      );
       const removed = await auth(idp, handle.clientId, keyA);
       assert.equal(removed.status, 401, "the removed key no longer does");
       assert.equal(removed.body.error, "invalid_client");
@@ -89,7 +117,10 @@ for (const rotate of [true, false]) {
 
       idp.requests.reset();
       assert.equal(await deleteClient(handle, FAST), "deleted");
-      assert.deepEqual(idp.requests.entries.map((e) => `${e.method} ${e.status}`), ["DELETE 204"]);
+      assert.deepEqual(
+        idp.requests.entries.map((e) => `${e.method} ${e.status}`),
+        ["DELETE 204"],
+      );
       assert.equal(idp.getClient(handle.clientId), undefined);
     });
   });
@@ -97,17 +128,35 @@ for (const rotate of [true, false]) {
 
 test("oidc-provider: a client deleted out of band reads as 401 → ERR_RAT_INVALID naming both causes; never re-registered", async () => {
   await withOidc(true, async (idp) => {
-    const { handle } = await register(idp.registrationEndpoint, clientMetadata([await es256Key("k1")]), idp.initialAccessToken, FAST);
+    const { handle } = await register(
+      idp.registrationEndpoint,
+      clientMetadata([await es256Key("k1")]),
+      idp.initialAccessToken,
+      FAST,
+    );
     idp.deleteClient(handle.clientId);
     idp.requests.reset();
     const secrets = [idp.initialAccessToken, ...handleSecrets(handle)];
-    const e = await rejection(readClient(handle, FAST), "ERR_RAT_INVALID", [/deleted at the IdP/, /revoked or expired/, /adminToken/, /`adopt`/, /pulumi state delete/], secrets);
+    const e = await rejection(
+      readClient(handle, FAST),
+      "ERR_RAT_INVALID",
+      [/deleted at the IdP/, /revoked or expired/, /adminToken/, /`adopt`/, /pulumi state delete/],
+      secrets,
+    );
     assert.equal(e.status, 401);
     assert.equal(e.idpError, "invalid_token");
-    await rejection(updateClient(handle, { client_name: "x" }, "PUT", FAST), "ERR_RAT_INVALID", [/Nothing was re-registered/], secrets);
+    await rejection(
+      updateClient(handle, { client_name: "x" }, "PUT", FAST),
+      "ERR_RAT_INVALID",
+      [/Nothing was re-registered/],
+      secrets,
+    );
     await rejection(deleteClient(handle, FAST), "ERR_RAT_INVALID", [/deleted at the IdP/], secrets);
     assert.equal(idp.requests.count("POST"), 0, "no re-registration");
-    assert.deepEqual(idp.requests.entries.map((e) => `${e.method} ${e.status}`), ["GET 401", "GET 401", "DELETE 401"]);
+    assert.deepEqual(
+      idp.requests.entries.map((e) => `${e.method} ${e.status}`),
+      ["GET 401", "GET 401", "DELETE 401"],
+    );
   });
 });
 
@@ -115,21 +164,44 @@ test("oidc-provider: a wrong initial access token → ERR_IAT_INVALID after exac
   await withOidc(true, async (idp) => {
     const metadata = clientMetadata([await es256Key("k1")]);
     const wrong = "wrong-iat-value-0123456789";
-    await rejection(register(idp.registrationEndpoint, metadata, wrong, FAST), "ERR_IAT_INVALID", [/refused the Initial Access Token/, /admin console or admin API/], [wrong, idp.initialAccessToken]);
+    await rejection(
+      register(idp.registrationEndpoint, metadata, wrong, FAST),
+      "ERR_IAT_INVALID",
+      [/refused the Initial Access Token/, /admin console or admin API/],
+      [wrong, idp.initialAccessToken],
+    );
     assert.equal(idp.requests.count("POST", "/reg"), 1);
     idp.requests.reset();
-    await rejection(register(idp.registrationEndpoint, metadata, undefined, FAST), "ERR_IAT_MISSING", [/admin console or admin API/, /pulumi config set --secret dcr:initialAccessToken/], []);
+    await rejection(
+      register(idp.registrationEndpoint, metadata, undefined, FAST),
+      "ERR_IAT_MISSING",
+      [/admin console or admin API/, /pulumi config set --secret dcr:initialAccessToken/],
+      [],
+    );
     assert.equal(idp.requests.count(), 0);
   });
 });
 
 test("oidc-provider: PATCH is not a route (404 although the client exists) → ERR_IDP_UNSUPPORTED, suggesting PUT", async () => {
   await withOidc(false, async (idp) => {
-    const { handle } = await register(idp.registrationEndpoint, clientMetadata([await es256Key("k1")]), idp.initialAccessToken, FAST);
+    const { handle } = await register(
+      idp.registrationEndpoint,
+      clientMetadata([await es256Key("k1")]),
+      idp.initialAccessToken,
+      FAST,
+    );
     idp.requests.reset();
-    const e = await rejection(updateClient(handle, { client_name: "x" }, "PATCH", FAST), "ERR_IDP_UNSUPPORTED", [/PATCH/, /"updateMethod" to "PUT"/], handleSecrets(handle));
+    const e = await rejection(
+      updateClient(handle, { client_name: "x" }, "PATCH", FAST),
+      "ERR_IDP_UNSUPPORTED",
+      [/PATCH/, /"updateMethod" to "PUT"/],
+      handleSecrets(handle),
+    );
     assert.equal(e.status, 404);
-    assert.deepEqual(idp.requests.entries.map((x) => `${x.method} ${x.status}`), ["PATCH 404", "GET 200"]);
+    assert.deepEqual(
+      idp.requests.entries.map((x) => `${x.method} ${x.status}`),
+      ["PATCH 404", "GET 200"],
+    );
   });
 });
 
@@ -150,7 +222,12 @@ test("oidc-provider: PUT switching inline jwks to jwks_uri drops jwks from the b
 
 test("oidc-provider: a rejected update is ERR_IDP_REJECTED with the RFC error, and the RAT still works", async () => {
   await withOidc(true, async (idp) => {
-    const { handle } = await register(idp.registrationEndpoint, clientMetadata([await es256Key("k1")]), idp.initialAccessToken, FAST);
+    const { handle } = await register(
+      idp.registrationEndpoint,
+      clientMetadata([await es256Key("k1")]),
+      idp.initialAccessToken,
+      FAST,
+    );
     const e = await rejection(
       updateClient(handle, { redirect_uris: ["https://app.example.com/cb#fragment"] }, "PUT", FAST),
       "ERR_IDP_REJECTED",

@@ -6,7 +6,14 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startSeedIdp, type SeedIdp, type SeedIdpOptions } from "../support/seed-idp";
-import { deleteClient, discoverRegistrationEndpoint, readClient, register, renewRat, updateClient } from "../../provider/protocol/registration";
+import {
+  deleteClient,
+  discoverRegistrationEndpoint,
+  readClient,
+  register,
+  renewRat,
+  updateClient,
+} from "../../provider/protocol/registration";
 import type { ClientHandle } from "../../provider/protocol/types";
 import { es256Key, FAST, handleSecrets, kidsOf, rejection, trackSecrets, type Json } from "./protocol-support";
 
@@ -61,7 +68,12 @@ test("seed: discover → register → read → PATCH → delete, one request eac
 
     idp.requests.reset();
     const next = await es256Key("bff-sig-002");
-    const patched = await updateClient(handle, { redirect_uris: ["https://bff.example.com/cb2"], jwks: { keys: [next.publicJwk] } }, "PATCH", FAST);
+    const patched = await updateClient(
+      handle,
+      { redirect_uris: ["https://bff.example.com/cb2"], jwks: { keys: [next.publicJwk] } },
+      "PATCH",
+      FAST,
+    );
     assert.deepEqual(log(idp), ["PATCH 200"]);
     assert.deepEqual(patched.metadata.redirect_uris, ["https://bff.example.com/cb2"]);
     assert.equal(patched.metadata.client_name, "bff");
@@ -78,7 +90,12 @@ test("seed: discover → register → read → PATCH → delete, one request eac
 test("seed: PUT is 405 → ERR_IDP_UNSUPPORTED suggesting PATCH, after the read half of the read-modify-write", async () => {
   await withSeed({}, async (idp) => {
     const handle = await registered(idp);
-    await rejection(updateClient(handle, { client_name: "x" }, "PUT", FAST), "ERR_IDP_UNSUPPORTED", [/PUT/, /"updateMethod" to "PATCH"/], handleSecrets(handle));
+    await rejection(
+      updateClient(handle, { client_name: "x" }, "PUT", FAST),
+      "ERR_IDP_UNSUPPORTED",
+      [/PUT/, /"updateMethod" to "PATCH"/],
+      handleSecrets(handle),
+    );
     assert.deepEqual(log(idp), ["GET 200", "PUT 405"]);
   });
 });
@@ -131,7 +148,14 @@ test("seed: a revoked RAT (401, or 403) without adminToken → ERR_RAT_INVALID n
     const e = await rejection(
       updateClient(handle, { client_name: "x" }, "PATCH", FAST),
       "ERR_RAT_INVALID",
-      [/client was deleted at the IdP/, /revoked or expired/, /dcr:adminToken/, /`adopt`/, /pulumi state delete/, /Nothing was re-registered/],
+      [
+        /client was deleted at the IdP/,
+        /revoked or expired/,
+        /dcr:adminToken/,
+        /`adopt`/,
+        /pulumi state delete/,
+        /Nothing was re-registered/,
+      ],
       secrets,
     );
     assert.equal(e.status, 401);
@@ -139,37 +163,57 @@ test("seed: a revoked RAT (401, or 403) without adminToken → ERR_RAT_INVALID n
 
     idp.requests.reset();
     idp.failNext({ status: 403, method: "GET" });
-    const forbidden = await rejection(readClient(handle, FAST), "ERR_RAT_INVALID", [/403/, /client was deleted at the IdP/, /revoked or expired/, /dcr:adminToken/, /Nothing was re-registered/], secrets);
+    const forbidden = await rejection(
+      readClient(handle, FAST),
+      "ERR_RAT_INVALID",
+      [/403/, /client was deleted at the IdP/, /revoked or expired/, /dcr:adminToken/, /Nothing was re-registered/],
+      secrets,
+    );
     assert.equal(forbidden.status, 403, "a 403 is a refused token too");
     assert.deepEqual(log(idp), ["GET 403"]);
 
     idp.requests.reset();
     const wrongAdmin = "not-the-admin-token-0123456789";
-    await rejection(readClient(handle, { ...FAST, adminToken: wrongAdmin }), "ERR_RAT_INVALID", [/refused the admin token/], [...secrets, wrongAdmin]);
+    await rejection(
+      readClient(handle, { ...FAST, adminToken: wrongAdmin }),
+      "ERR_RAT_INVALID",
+      [/refused the admin token/],
+      [...secrets, wrongAdmin],
+    );
     assert.deepEqual(log(idp), ["GET 401", "POST 401"]);
     assert.equal(idp.requests.count("POST", "/api/oidc/register"), 0, "never re-registered");
   });
 });
 
-test("seed: a client deleted out of band (404) → ERR_CLIENT_GONE on read and update, \"gone\" on delete, no re-registration", async () => {
+test('seed: a client deleted out of band (404) → ERR_CLIENT_GONE on read and update, "gone" on delete, no re-registration', async () => {
   await withSeed({}, async (idp) => {
     const handle = await registered(idp);
     idp.deleteClient("bff-server");
     const secrets = handleSecrets(handle);
     await rejection(readClient(handle, FAST), "ERR_CLIENT_GONE", [/no longer exists/], secrets);
-    await rejection(updateClient(handle, { client_name: "x" }, "PATCH", FAST), "ERR_CLIENT_GONE", [/no longer exists/], secrets);
+    await rejection(
+      updateClient(handle, { client_name: "x" }, "PATCH", FAST),
+      "ERR_CLIENT_GONE",
+      [/no longer exists/],
+      secrets,
+    );
     assert.equal(await deleteClient(handle, FAST), "gone");
     assert.deepEqual(log(idp), ["GET 404", "PATCH 404", "GET 404", "DELETE 404"], "PATCH 404 is confirmed by one GET");
     assert.equal(idp.requests.count("POST"), 0);
   });
 });
 
-test("seed (unknown clients answer 401): with adminToken the renewal's 404 → ERR_CLIENT_GONE / \"gone\"", async () => {
+test('seed (unknown clients answer 401): with adminToken the renewal\'s 404 → ERR_CLIENT_GONE / "gone"', async () => {
   await withSeed({ unknownClientStatus: 401 }, async (idp) => {
     const handle = await registered(idp);
     idp.deleteClient("bff-server");
     const opts = { ...FAST, adminToken: idp.adminToken };
-    await rejection(readClient(handle, opts), "ERR_CLIENT_GONE", [/admin API/, /no longer exists/], [idp.adminToken, ...handleSecrets(handle)]);
+    await rejection(
+      readClient(handle, opts),
+      "ERR_CLIENT_GONE",
+      [/admin API/, /no longer exists/],
+      [idp.adminToken, ...handleSecrets(handle)],
+    );
     assert.deepEqual(log(idp), ["GET 401", "POST 404"]);
     assert.equal(await deleteClient(handle, opts), "gone");
     await rejection(readClient(handle, FAST), "ERR_RAT_INVALID", [/deleted/], handleSecrets(handle));
@@ -179,12 +223,25 @@ test("seed (unknown clients answer 401): with adminToken the renewal's 404 → E
 test("seed: renewRat honours ratRenewalPath (relative and absolute templates) and needs an admin token", async () => {
   await withSeed({}, async (idp) => {
     const handle = await registered(idp);
-    await renewRat(handle, { ...FAST, adminToken: idp.adminToken, ratRenewalPath: "/api/admin/dcr/clients/{client_id}/tokens" });
+    await renewRat(handle, {
+      ...FAST,
+      adminToken: idp.adminToken,
+      ratRenewalPath: "/api/admin/dcr/clients/{client_id}/tokens",
+    });
     assert.equal(handle.registrationAccessToken, idp.currentRat("bff-server"));
-    await renewRat(handle, { ...FAST, adminToken: idp.adminToken, ratRenewalPath: `${idp.baseUrl}/api/admin/dcr/clients/{client_id}/tokens` });
+    await renewRat(handle, {
+      ...FAST,
+      adminToken: idp.adminToken,
+      ratRenewalPath: `${idp.baseUrl}/api/admin/dcr/clients/{client_id}/tokens`,
+    });
     assert.equal(handle.registrationAccessToken, idp.currentRat("bff-server"));
     await rejection(renewRat(handle, FAST), "ERR_CONFIG", [/adminToken/], []);
-    await rejection(renewRat(handle, { adminToken: "x", ratRenewalPath: "http://idp.example.com/{client_id}" }), "ERR_CONFIG", [/"ratRenewalPath"/, /https/], []);
+    await rejection(
+      renewRat(handle, { adminToken: "x", ratRenewalPath: "http://idp.example.com/{client_id}" }),
+      "ERR_CONFIG",
+      [/"ratRenewalPath"/, /https/],
+      [],
+    );
     assert.equal((await readClient(handle, FAST)).metadata.client_id, "bff-server");
   });
 });
@@ -192,9 +249,19 @@ test("seed: renewRat honours ratRenewalPath (relative and absolute templates) an
 test("seed: IAT refused (wrong or used up) → ERR_IAT_INVALID; an existing client_id → ERR_IDP_REJECTED telling how to adopt", async () => {
   await withSeed({ iatUses: 1 }, async (idp) => {
     const metadata = await seedMetadata();
-    await rejection(register(idp.registrationEndpoint, metadata, "wrong-iat-value-0123456789", FAST), "ERR_IAT_INVALID", [/401/], ["wrong-iat-value-0123456789"]);
+    await rejection(
+      register(idp.registrationEndpoint, metadata, "wrong-iat-value-0123456789", FAST),
+      "ERR_IAT_INVALID",
+      [/401/],
+      ["wrong-iat-value-0123456789"],
+    );
     await register(idp.registrationEndpoint, metadata, idp.initialAccessToken, FAST);
-    await rejection(register(idp.registrationEndpoint, metadata, idp.initialAccessToken, FAST), "ERR_IAT_INVALID", [/expired or used up|used up/], [idp.initialAccessToken]);
+    await rejection(
+      register(idp.registrationEndpoint, metadata, idp.initialAccessToken, FAST),
+      "ERR_IAT_INVALID",
+      [/expired or used up|used up/],
+      [idp.initialAccessToken],
+    );
   });
   await withSeed({}, async (idp) => {
     const metadata = await seedMetadata();
@@ -232,7 +299,12 @@ test("seed: PATCH switching jwks_uri → jwks nulls jwks_uri — from `current` 
 
     // A plain 400 that has nothing to do with the keys is not retried.
     idp.requests.reset();
-    await rejection(updateClient(handle, { redirect_uris: ["https://x.example.com/#f"] }, "PATCH", FAST), "ERR_IDP_REJECTED", [/invalid_redirect_uri/], handleSecrets(handle));
+    await rejection(
+      updateClient(handle, { redirect_uris: ["https://x.example.com/#f"] }, "PATCH", FAST),
+      "ERR_IDP_REJECTED",
+      [/invalid_redirect_uri/],
+      handleSecrets(handle),
+    );
     assert.deepEqual(log(idp), ["PATCH 400"]);
   });
 });

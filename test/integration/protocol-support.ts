@@ -41,7 +41,9 @@ export function kidsOf(record: Json | undefined): string[] {
 
 /** Every token of a handle, for leak checks. */
 export function handleSecrets(...handles: ClientHandle[]): string[] {
-  return handles.flatMap((h) => [h.registrationAccessToken, h.clientSecret]).filter((s): s is string => typeof s === "string");
+  return handles
+    .flatMap((h) => [h.registrationAccessToken, h.clientSecret])
+    .filter((s): s is string => typeof s === "string");
 }
 
 /** All text an error exposes: message, stack and the messages of its cause chain. */
@@ -76,17 +78,29 @@ function allSecrets(extra: readonly (string | undefined)[]): string[] {
  * pattern in `words`, and none of whose text contains any of `secrets` or of the tracked ones
  * (see {@link trackSecrets}). Returns the error.
  */
-export async function rejection(promise: Promise<unknown>, code: DcrErrorCode, words: RegExp[], secrets: readonly (string | undefined)[]): Promise<DcrError> {
+export async function rejection(
+  promise: Promise<unknown>,
+  code: DcrErrorCode,
+  words: RegExp[],
+  secrets: readonly (string | undefined)[],
+): Promise<DcrError> {
   let caught: unknown;
   try {
     await promise;
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught instanceof DcrError, `expected a DcrError ${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
+  assert.ok(
+    caught instanceof DcrError,
+    `expected a DcrError ${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`,
+  );
   assert.equal(caught.code, code, caught.message);
   for (const w of words) assert.match(caught.message, w);
-  assert.deepEqual(leaks(exposedText(caught), allSecrets(secrets)), [], `a secret leaked into the ${code} error: ${caught.message}`);
+  assert.deepEqual(
+    leaks(exposedText(caught), allSecrets(secrets)),
+    [],
+    `a secret leaked into the ${code} error: ${caught.message}`,
+  );
   return caught;
 }
 
@@ -148,7 +162,9 @@ export async function settledCount(count: () => number, expected: number): Promi
 }
 
 /** Counts calls of the global fetch while `fn` runs (for "zero requests" on non-loopback hosts). */
-export async function countingFetch<T>(fn: () => Promise<T>): Promise<{ calls: number; result: PromiseSettledResult<T> }> {
+export async function countingFetch<T>(
+  fn: () => Promise<T>,
+): Promise<{ calls: number; result: PromiseSettledResult<T> }> {
   const original = globalThis.fetch;
   let calls = 0;
   globalThis.fetch = ((...args: Parameters<typeof fetch>) => {

@@ -22,9 +22,19 @@ test("__provider is a small stub that requires the installed package, identical 
 test("round-tripped provider: check, create, no-op diff, read, update, delete with minimal requests", async () => {
   const idp = await startSeedIdp();
   try {
-    const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken, "dcr:adminToken": idp.adminToken });
+    const { provider, text } = await roundTripProvider({
+      "dcr:initialAccessToken": idp.initialAccessToken,
+      "dcr:adminToken": idp.adminToken,
+    });
     assert.ok(!text.includes(idp.initialAccessToken));
-    const raw = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", redirectUris: "https://bff.example.com/cb", rotateAfterDays: "30", __provider: text } as unknown as DcrInputs;
+    const raw = {
+      registrationEndpoint: idp.registrationEndpoint,
+      updateMethod: "PATCH",
+      keyAlgorithm: "ES256",
+      redirectUris: "https://bff.example.com/cb",
+      rotateAfterDays: "30",
+      __provider: text,
+    } as unknown as DcrInputs;
     const checked = await provider.check({} as DcrInputs, raw);
     assert.deepEqual(checked.failures, []);
     const inputs = checked.inputs as DcrInputs;
@@ -72,7 +82,13 @@ test("jwksUri: rotation changes the served jwks output without any request to th
   const idp = await startSeedIdp();
   try {
     const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken });
-    const raw = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", jwksUri: "https://bff.example.com/jwks.json", __provider: text } as unknown as DcrInputs;
+    const raw = {
+      registrationEndpoint: idp.registrationEndpoint,
+      updateMethod: "PATCH",
+      keyAlgorithm: "ES256",
+      jwksUri: "https://bff.example.com/jwks.json",
+      __provider: text,
+    } as unknown as DcrInputs;
     const inputs = (await provider.check({} as DcrInputs, raw)).inputs as DcrInputs;
     const created = await provider.create(inputs);
     assert.equal((idp.getClient(created.id) as Record<string, unknown>).jwks_uri, "https://bff.example.com/jwks.json");
@@ -83,7 +99,10 @@ test("jwksUri: rotation changes the served jwks output without any request to th
       assert.equal((await provider.diff(created.id, created.outs!, inputs)).changes, true);
       const updated = await provider.update(created.id, created.outs!, inputs);
       assert.equal(idp.requests.count(), 0, "jwks_uri unchanged: nothing to send");
-      assert.deepEqual(updated.outs!.jwks.keys.map((k) => k.kid), updated.outs!.keys.map((k) => k.kid));
+      assert.deepEqual(
+        updated.outs!.jwks.keys.map((k) => k.kid),
+        updated.outs!.keys.map((k) => k.kid),
+      );
       assert.equal(updated.outs!.jwks.keys.length, 2, "the served set has the new and the old key");
     } finally {
       delete process.env.DCR_NOW;

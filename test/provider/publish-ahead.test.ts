@@ -18,7 +18,13 @@ test("provider: publish on day 23 (one PATCH), switch on day 30 (no request), ou
   };
   try {
     const { provider, text } = await roundTripProvider({ "dcr:initialAccessToken": idp.initialAccessToken });
-    const raw = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", publishAheadDays: "7", __provider: text } as unknown as DcrInputs;
+    const raw = {
+      registrationEndpoint: idp.registrationEndpoint,
+      updateMethod: "PATCH",
+      keyAlgorithm: "ES256",
+      publishAheadDays: "7",
+      __provider: text,
+    } as unknown as DcrInputs;
     const checked = await provider.check({} as DcrInputs, raw);
     assert.deepEqual(checked.failures, []);
     const inputs = checked.inputs as DcrInputs;
@@ -26,7 +32,11 @@ test("provider: publish on day 23 (one PATCH), switch on day 30 (no request), ou
     const created = await provider.create(inputs);
     const o0 = created.outs as DcrOutputs;
     assert.equal(o0.nextKid, undefined);
-    assert.equal(Date.parse(o0.nextRotationAt as string), Date.parse(o0.keys[0]?.createdAt as string) + 23 * DAY, "the next step is the publication on day 23");
+    assert.equal(
+      Date.parse(o0.nextRotationAt as string),
+      Date.parse(o0.keys[0]?.createdAt as string) + 23 * DAY,
+      "the next step is the publication on day 23",
+    );
 
     at(22);
     assert.equal((await provider.diff(created.id, o0, inputs)).changes, false, "nothing due on day 22");
@@ -43,7 +53,11 @@ test("provider: publish on day 23 (one PATCH), switch on day 30 (no request), ou
     assert.equal(Date.parse(o1.nextKeyActivatesAt), Date.parse(o0.keys[0]?.createdAt as string) + 30 * DAY);
     const atIdp = (idp.getClient(created.id) as { jwks: { keys: { kid: string }[] } }).jwks.keys.map((k) => k.kid);
     assert.deepEqual(atIdp, [o1.nextKid, o1.activeKid], "the IdP holds the next key");
-    assert.deepEqual(o1.privateJwks.keys.map((k) => k.kid), [o1.activeKid], "privateJwks: the active key only");
+    assert.deepEqual(
+      o1.privateJwks.keys.map((k) => k.kid),
+      [o1.activeKid],
+      "privateJwks: the active key only",
+    );
 
     at(30);
     idp.requests.reset();
@@ -52,12 +66,19 @@ test("provider: publish on day 23 (one PATCH), switch on day 30 (no request), ou
     assert.equal(idp.requests.count(), 0, "activation: no request");
     assert.equal(o2.activeKid, o1.nextKid);
     assert.equal(o2.privateKeyPem, o1.nextPrivateKeyPem, "the PEM the application pre-loaded");
-    assert.deepEqual(o2.privateJwks.keys.map((k) => k.kid), [o1.nextKid]);
+    assert.deepEqual(
+      o2.privateJwks.keys.map((k) => k.kid),
+      [o1.nextKid],
+    );
     assert.equal(o2.nextKid, undefined, "no next key until the next publication");
     assert.equal(o2.nextPrivateKeyPem, undefined);
     assert.equal(o2.nextKeyActivatesAt, undefined);
     assert.equal(o2.keys.find((k) => k.kid === o2.activeKid)?.activatedAt, o1.nextKeyActivatesAt);
-    assert.equal(Date.parse(o2.nextRotationAt as string), Date.parse(o1.nextKeyActivatesAt as string) + 23 * DAY, "the next publication counts from activation");
+    assert.equal(
+      Date.parse(o2.nextRotationAt as string),
+      Date.parse(o1.nextKeyActivatesAt as string) + 23 * DAY,
+      "the next publication counts from activation",
+    );
     assert.equal((await provider.diff(created.id, o2, inputs)).changes, false, "settled");
     await provider.delete(created.id, o2);
   } finally {

@@ -37,9 +37,15 @@ test(`every case of the bad-input corpus (${BAD_INPUTS.length}) fails in check a
         outputs.push(out);
         // The engine prints: <type> resource '<name>': property <path> value {…} has a problem: <reason>
         // (The value may span lines: the engine prints it as given, e.g. "bff\nserver".)
-        const said = new RegExp(`resource '${name}': property ${c.property.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} value [\\s\\S]*? has a problem: (.*)`).exec(out);
-        if (!said) problems.push(`${c.name}: no check failure naming "${c.property}" in the engine output:\n${out.slice(-1500)}`);
-        else if (!c.reason.test(said[1] as string)) problems.push(`${c.name}: reason does not match ${String(c.reason)}: ${said[0]}`);
+        const said = new RegExp(
+          `resource '${name}': property ${c.property.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} value [\\s\\S]*? has a problem: (.*)`,
+        ).exec(out);
+        if (!said)
+          problems.push(
+            `${c.name}: no check failure naming "${c.property}" in the engine output:\n${out.slice(-1500)}`,
+          );
+        else if (!c.reason.test(said[1] as string))
+          problems.push(`${c.name}: reason does not match ${String(c.reason)}: ${said[0]}`);
       }
     } finally {
       await stack.dispose();
@@ -51,7 +57,11 @@ test(`every case of the bad-input corpus (${BAD_INPUTS.length}) fails in check a
     assert.equal(idp.requests.count(), 0, "not one request reached the IdP");
     // signingKeyPem is a secret input: even a malformed one is never printed.
     const secretInputs = BAD_INPUTS.map((c) => c.inputs.signingKeyPem).filter((v) => typeof v === "string");
-    assert.deepEqual(leaks(outputs.join("\n"), [idp.initialAccessToken, ...secretInputs]), [], "no secret input appears in the engine's output");
+    assert.deepEqual(
+      leaks(outputs.join("\n"), [idp.initialAccessToken, ...secretInputs]),
+      [],
+      "no secret input appears in the engine's output",
+    );
     t.diagnostic(`${BAD_INPUTS.length} bad-input cases through the engine: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     await idp.close();

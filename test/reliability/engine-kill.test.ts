@@ -10,7 +10,18 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startSeedIdp, type SeedIdp } from "../support/seed-idp";
 import { createDcrStack, type DcrStack } from "../support/dcr-stack";
-import { clearPendingOperations, dcrClients, exportWithSecrets, failure, isCli, isProviderHost, killStackProcesses, restoreCheckpointBackup, stackProcesses, waitFor } from "../support/engine-ops";
+import {
+  clearPendingOperations,
+  dcrClients,
+  exportWithSecrets,
+  failure,
+  isCli,
+  isProviderHost,
+  killStackProcesses,
+  restoreCheckpointBackup,
+  stackProcesses,
+  waitFor,
+} from "../support/engine-ops";
 import { leaks, outputSecrets } from "../support/secrets";
 import type { DcrClientArgs } from "../../provider/args";
 
@@ -18,35 +29,61 @@ const N = 20;
 const DAY = 86_400_000;
 const names = Array.from({ length: N }, (_, i) => `c${String(i).padStart(2, "0")}`);
 
-function argsFor(idp: SeedIdp, extra: (name: string) => Partial<DcrClientArgs> = () => ({})): Record<string, DcrClientArgs> {
-  return Object.fromEntries(names.map((n) => [n, {
-    registrationEndpoint: idp.registrationEndpoint,
-    updateMethod: "PATCH",
-    clientId: `bff-${n}`,
-    clientName: `bff ${n}`,
-    keyAlgorithm: "ES256",
-    redirectUris: [`https://${n}.example.com/cb`],
-    ...extra(n),
-  } as DcrClientArgs]));
+function argsFor(
+  idp: SeedIdp,
+  extra: (name: string) => Partial<DcrClientArgs> = () => ({}),
+): Record<string, DcrClientArgs> {
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      {
+        registrationEndpoint: idp.registrationEndpoint,
+        updateMethod: "PATCH",
+        clientId: `bff-${n}`,
+        clientName: `bff ${n}`,
+        keyAlgorithm: "ES256",
+        redirectUris: [`https://${n}.example.com/cb`],
+        ...extra(n),
+      } as DcrClientArgs,
+    ]),
+  );
 }
 
 /**
  * Every client in state: its RAT is the IdP's live one, and the IdP holds exactly its recorded
  * keys. Returns the secret values state holds (for the leak checks at the end).
  */
-async function assertConverged(stack: DcrStack, idp: SeedIdp, where: string, checkpointLost = false): Promise<string[]> {
+async function assertConverged(
+  stack: DcrStack,
+  idp: SeedIdp,
+  where: string,
+  checkpointLost = false,
+): Promise<string[]> {
   const { resources, pending } = await exportWithSecrets(stack);
   const clients = dcrClients(resources);
   assert.equal(clients.size, N, `${where}: ${N} clients in state`);
   assert.equal(idp.clientIds().length, N, `${where}: all ${N} clients registered at the IdP`);
   assert.deepEqual(pending, [], `${where}: no pending operations left`);
   for (const [name, r] of clients) {
-    const o = r.outputs as { clientId: string; registrationAccessToken: string; keys: { kid: string }[]; activeKid: string };
+    const o = r.outputs as {
+      clientId: string;
+      registrationAccessToken: string;
+      keys: { kid: string }[];
+      activeKid: string;
+    };
     assert.equal(o.clientId, `bff-${name}`);
-    assert.equal(o.registrationAccessToken, idp.currentRat(o.clientId), `${where}: ${name}'s RAT in state is the live one`);
-    const atIdp = ((idp.getClient(o.clientId)?.jwks as { keys: { kid: string }[] }).keys ?? []).map((k) => k.kid).sort();
+    assert.equal(
+      o.registrationAccessToken,
+      idp.currentRat(o.clientId),
+      `${where}: ${name}'s RAT in state is the live one`,
+    );
+    const atIdp = ((idp.getClient(o.clientId)?.jwks as { keys: { kid: string }[] }).keys ?? [])
+      .map((k) => k.kid)
+      .sort();
     const recorded = o.keys.map((k) => k.kid).sort();
-    if (checkpointLost) for (const kid of recorded) assert.ok(atIdp.includes(kid), `${where}: ${name}: recorded key ${kid} is at the IdP`);
+    if (checkpointLost)
+      for (const kid of recorded)
+        assert.ok(atIdp.includes(kid), `${where}: ${name}: recorded key ${kid} is at the IdP`);
     else assert.deepEqual(atIdp, recorded, `${where}: ${name}: the IdP holds exactly the recorded keys`);
   }
   return [...clients.values()].flatMap((r) => outputSecrets(r.outputs));
@@ -55,7 +92,8 @@ async function assertConverged(stack: DcrStack, idp: SeedIdp, where: string, che
 /** Registration attempts the IdP processed since `mark` (an index into its log), by client_id: their statuses. */
 function registrationsSince(idp: SeedIdp, mark: number): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const r of idp.registrations.slice(mark)) out.set(String(r.clientId), [...(out.get(String(r.clientId)) ?? []), r.status]);
+  for (const r of idp.registrations.slice(mark))
+    out.set(String(r.clientId), [...(out.get(String(r.clientId)) ?? []), r.status]);
   return out;
 }
 
@@ -85,9 +123,14 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     idp.setDelay(400); // each POST is applied at once, its answer comes 400 ms later
     const a1 = await killDuring(stack, () => idp.clientIds().length >= 4, isProviderHost);
     outputs.push(a1);
-    assert.match(a1, /error reading from server: (EOF|connection reset by peer)|transport is closing|Unavailable/i, "the interrupted creates failed");
+    assert.match(
+      a1,
+      /error reading from server: (EOF|connection reset by peer)|transport is closing|Unavailable/i,
+      "the interrupted creates failed",
+    );
     idp.setDelay(0);
-    for (const [id, statuses] of registrationsSince(idp, 0)) assert.deepEqual(statuses, [201], `${id}: one POST in the killed up (no blind retry)`);
+    for (const [id, statuses] of registrationsSince(idp, 0))
+      assert.deepEqual(statuses, [201], `${id}: one POST in the killed up (no blind retry)`);
     const registered = new Set(idp.clientIds());
     const mark = idp.registrations.length;
     const a2 = await failure(stack.up());
@@ -99,25 +142,43 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     // The next up POSTs each client not in state once: an orphan's POST is refused (409), nothing is registered twice.
     const next = registrationsSince(idp, mark);
     for (const [id, statuses] of next) {
-      if (registered.has(id)) assert.ok(orphans.includes(id), `${id}: a client already in state is not registered again`);
-      assert.deepEqual(statuses, [registered.has(id) ? 409 : 201], `${id}: one POST in the next up, ${registered.has(id) ? "refused as a duplicate" : "registered"}`);
+      if (registered.has(id))
+        assert.ok(orphans.includes(id), `${id}: a client already in state is not registered again`);
+      assert.deepEqual(
+        statuses,
+        [registered.has(id) ? 409 : 201],
+        `${id}: one POST in the next up, ${registered.has(id) ? "refused as a duplicate" : "registered"}`,
+      );
     }
-    assert.ok(orphans.some((id) => next.has(id)), "an orphan's registration was tried again and refused");
+    assert.ok(
+      orphans.some((id) => next.has(id)),
+      "an orphan's registration was tried again and refused",
+    );
     assert.match(a2, /client_id already registered/);
     assert.match(a2, /adopt/);
     // What the error says to do: mint a RAT for each orphan, pass it via `adopt`.
     const adoptions = new Map<string, string>();
     for (const id of orphans) {
-      const res = await fetch(`${idp.baseUrl}/api/admin/dcr/clients/${id}/tokens`, { method: "POST", headers: { authorization: `Bearer ${idp.adminToken}` } });
+      const res = await fetch(`${idp.baseUrl}/api/admin/dcr/clients/${id}/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${idp.adminToken}` },
+      });
       adoptions.set(id, ((await res.json()) as { registration_access_token: string }).registration_access_token);
     }
-    stack.args = argsFor(idp, (n) => (adoptions.has(`bff-${n}`) ? { adopt: { clientId: `bff-${n}`, registrationAccessToken: adoptions.get(`bff-${n}`) as string } } : {}));
+    stack.args = argsFor(idp, (n) =>
+      adoptions.has(`bff-${n}`)
+        ? { adopt: { clientId: `bff-${n}`, registrationAccessToken: adoptions.get(`bff-${n}`) as string } }
+        : {},
+    );
     idp.requests.reset();
     const before = idp.clientIds().length;
     await stack.up();
     const posts = idp.requests.entries.filter((e) => e.method === "POST" && e.path === "/api/oidc/register");
     assert.equal(posts.length, N - before, "the orphans were adopted; only clients never registered were registered");
-    assert.ok(posts.every((e) => e.status === 201), "no registration was refused as a duplicate");
+    assert.ok(
+      posts.every((e) => e.status === 201),
+      "no registration was refused as a duplicate",
+    );
     const seen = await assertConverged(stack, idp, "after the create kill");
     await stack.preview({ expectNoChanges: true });
 
@@ -130,8 +191,14 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     const inFlight = idp.requests.count("PATCH");
     idp.requests.reset();
     await stack.up();
-    assert.ok(idp.requests.count("POST", "/api/admin/dcr/clients/") >= 1, "the lost RATs were renewed through the admin API");
-    assert.ok(idp.requests.count("POST", "/api/admin/dcr/clients/") <= inFlight, "only clients whose answer was lost needed renewal");
+    assert.ok(
+      idp.requests.count("POST", "/api/admin/dcr/clients/") >= 1,
+      "the lost RATs were renewed through the admin API",
+    );
+    assert.ok(
+      idp.requests.count("POST", "/api/admin/dcr/clients/") <= inFlight,
+      "only clients whose answer was lost needed renewal",
+    );
     assert.equal(idp.requests.count("POST", "/api/oidc/register"), 0, "nothing re-registered");
     seen.push(...(await assertConverged(stack, idp, "after the rotation kill")));
     await stack.preview({ expectNoChanges: true });
@@ -142,7 +209,10 @@ test("kill the provider host / the CLI in the middle of `pulumi up` on 20 client
     idp.setDelay(400);
     outputs.push(await killDuring(stack, () => idp.requests.count("PATCH") >= 4, isCli));
     idp.setDelay(0);
-    const gone = await waitFor(() => killStackProcesses(stack, () => true) === 0 && stackProcesses(stack).length === 0, 10_000);
+    const gone = await waitFor(
+      () => killStackProcesses(stack, () => true) === 0 && stackProcesses(stack).length === 0,
+      10_000,
+    );
     assert.ok(gone, `no process of this stack is left running: ${JSON.stringify(stackProcesses(stack))}`);
     const locked = await failure(stack.up());
     // Killed while writing the checkpoint, the file backend leaves it truncated: put back the .bak.

@@ -13,12 +13,22 @@ async function upstream() {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ method: req.method, url: req.url, got: Buffer.concat(chunks).toString(), self: `http://127.0.0.1:${(req.socket.localPort)}/x` }));
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          got: Buffer.concat(chunks).toString(),
+          self: `http://127.0.0.1:${req.socket.localPort}/x`,
+        }),
+      );
     });
   });
 }
 
-async function attempt(url: string, init: RequestInit = {}): Promise<{ status?: number; text?: string; error?: string }> {
+async function attempt(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status?: number; text?: string; error?: string }> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }); // a guard against a hang, not a speed requirement
     return { status: res.status, text: await res.text() };
@@ -40,14 +50,20 @@ test("fault proxy: forwards, counts, rewrites the upstream origin, and applies e
     assert.equal(up.requests.count(), 1);
 
     proxy.addRule({ method: "POST", path: "/a", action: { kind: "dropBefore" } });
-    assert.ok((await attempt(`${proxy.origin}/a`, { method: "POST", body: "x" })).error, "dropBefore: the caller sees a network error");
+    assert.ok(
+      (await attempt(`${proxy.origin}/a`, { method: "POST", body: "x" })).error,
+      "dropBefore: the caller sees a network error",
+    );
     assert.equal(up.requests.count(), 1, "dropBefore: the upstream never saw it");
 
     proxy.addRule({ path: "/a", action: { kind: "dropAfter" } });
     assert.ok((await attempt(`${proxy.origin}/a`)).error, "dropAfter: the caller sees a network error");
     assert.equal(up.requests.count(), 2, "dropAfter: the upstream got it");
 
-    proxy.addRule({ path: /^\/b/, action: { kind: "status", status: 503, retryAfter: "1", body: (r) => `echo ${String(r.headers.authorization)}` } });
+    proxy.addRule({
+      path: /^\/b/,
+      action: { kind: "status", status: 503, retryAfter: "1", body: (r) => `echo ${String(r.headers.authorization)}` },
+    });
     const s = await attempt(`${proxy.origin}/b`, { headers: { authorization: "Bearer tok" } });
     assert.equal(s.status, 503);
     assert.equal(s.text, "echo Bearer tok");

@@ -34,7 +34,11 @@ function assertNothingTaken(t: Thrown, outs: DcrOutputs, values: string[], where
     assert.equal(kept.clientId, outs.clientId, `${where}: partial state keeps the client`);
     assert.equal(kept.registrationAccessToken, outs.registrationAccessToken, `${where}: partial state keeps the RAT`);
   }
-  assert.deepEqual(leaks(`${JSON.stringify(kept ?? {})}\n${t.text}`, values), [], `${where}: nothing from the refused answer is kept or shown`);
+  assert.deepEqual(
+    leaks(`${JSON.stringify(kept ?? {})}\n${t.text}`, values),
+    [],
+    `${where}: nothing from the refused answer is kept or shown`,
+  );
 }
 
 async function withHostile(fn: (env: FaultEnv, evil: LoggedServer) => Promise<void>): Promise<void> {
@@ -57,10 +61,15 @@ test("an answer about another client_id is refused and nothing from it is used",
   await withHostile(async (env) => {
     const { id, outs } = await env.createClean();
     const hostileRat = "hostile-token-value-0123456789";
-    env.proxy.addRule(rule("GET", REG, { kind: "rewrite", transform: editJson((b) => {
-      b.client_id = "someone-else";
-      b.registration_access_token = hostileRat;
-    }) }));
+    env.proxy.addRule(
+      rule("GET", REG, {
+        kind: "rewrite",
+        transform: editJson((b) => {
+          b.client_id = "someone-else";
+          b.registration_access_token = hostileRat;
+        }),
+      }),
+    );
     const t = await thrownClean(env, env.provider.read(id, outs), "another client_id", outs);
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     assert.match(t.text, /answered about client_id "someone-else"/);
@@ -74,9 +83,14 @@ test("an answer about another client_id is refused and nothing from it is used",
 test("a registration_client_uri on another host: the RAT is never sent there (registration and read)", async () => {
   await withHostile(async (env, evil) => {
     // At registration: the client exists but cannot be managed safely → ERR_IDP_RESPONSE with the adopt advice.
-    env.proxy.addRule(rule("POST", REG, { kind: "rewrite", transform: editJson((b) => {
-      b.registration_client_uri = `http://127.0.0.1:${evil.port}/steal/${String(b.client_id)}`;
-    }) }));
+    env.proxy.addRule(
+      rule("POST", REG, {
+        kind: "rewrite",
+        transform: editJson((b) => {
+          b.registration_client_uri = `http://127.0.0.1:${evil.port}/steal/${String(b.client_id)}`;
+        }),
+      }),
+    );
     const t = await thrownClean(env, env.provider.create(env.inputs), "foreign URI at registration");
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     assert.match(t.text, /another origin/);
@@ -84,9 +98,14 @@ test("a registration_client_uri on another host: the RAT is never sent there (re
     assert.match(t.text, /adopt/);
     // On a later read of a good client: refused, and the next operations still go to the real IdP.
     const { id, outs } = await env.createClean();
-    env.proxy.addRule(rule("GET", REG, { kind: "rewrite", transform: editJson((b) => {
-      b.registration_client_uri = `http://127.0.0.1:${evil.port}/steal/${id}`;
-    }) }));
+    env.proxy.addRule(
+      rule("GET", REG, {
+        kind: "rewrite",
+        transform: editJson((b) => {
+          b.registration_client_uri = `http://127.0.0.1:${evil.port}/steal/${id}`;
+        }),
+      }),
+    );
     const r = await thrownClean(env, env.provider.read(id, outs), "foreign URI on read", outs);
     assert.equal(r.code, "ERR_IDP_RESPONSE", r.text);
     assert.match(r.text, /refusing to send the registration access token there/);
@@ -99,9 +118,16 @@ test("a registration_client_uri on another host: the RAT is never sent there (re
 test("a redirect to another host is not followed (it would carry the token)", async () => {
   await withHostile(async (env, evil) => {
     const { id, outs } = await env.createClean();
-    env.proxy.addRule(rule("GET", REG, { kind: "rewrite", transform: () => ({
-      status: 307, headers: { location: `http://127.0.0.1:${evil.port}/reg/${id}`, "content-type": "text/plain" }, body: Buffer.from("moved"),
-    }) }));
+    env.proxy.addRule(
+      rule("GET", REG, {
+        kind: "rewrite",
+        transform: () => ({
+          status: 307,
+          headers: { location: `http://127.0.0.1:${evil.port}/reg/${id}`, "content-type": "text/plain" },
+          body: Buffer.from("moved"),
+        }),
+      }),
+    );
     const t = await thrownClean(env, env.provider.read(id, outs), "redirect", outs);
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     assert.match(t.text, /answered 307/);
@@ -114,18 +140,28 @@ test("private key members in the IdP's jwks are refused, naming the members, nev
   await withHostile(async (env) => {
     const { id, outs } = await env.createClean();
     const d = "hostile-private-exponent-value-AAAAAAAAAAAAAAAAAAAA";
-    env.proxy.addRule(rule("GET", REG, { kind: "rewrite", transform: editJson((b) => {
-      const jwks = b.jwks as { keys: Record<string, unknown>[] };
-      (jwks.keys[0] as Record<string, unknown>).d = d;
-    }) }));
+    env.proxy.addRule(
+      rule("GET", REG, {
+        kind: "rewrite",
+        transform: editJson((b) => {
+          const jwks = b.jwks as { keys: Record<string, unknown>[] };
+          (jwks.keys[0] as Record<string, unknown>).d = d;
+        }),
+      }),
+    );
     const t = await thrownClean(env, env.provider.read(id, outs), "private member on read", outs);
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     assert.match(t.text, /private key material in jwks\.keys\[0\] \(members d\)/);
     assertNoLeak(t.text, [d], "private member value");
     // At registration: the answer is refused, the client exists → clear advice, no second POST.
-    env.proxy.addRule(rule("POST", REG, { kind: "rewrite", transform: editJson((b) => {
-      ((b.jwks as { keys: Record<string, unknown>[] }).keys[0] as Record<string, unknown>).d = d;
-    }) }));
+    env.proxy.addRule(
+      rule("POST", REG, {
+        kind: "rewrite",
+        transform: editJson((b) => {
+          ((b.jwks as { keys: Record<string, unknown>[] }).keys[0] as Record<string, unknown>).d = d;
+        }),
+      }),
+    );
     env.proxy.reset();
     const c = await thrownClean(env, env.provider.create(env.inputs), "private member at registration");
     assert.equal(c.code, "ERR_IDP_RESPONSE", c.text);
@@ -146,7 +182,10 @@ test("absurdly large bodies are cut at the read cap (1 MiB), declared or chunked
       assert.match(t.text, /body over 1048576 bytes/);
       assert.equal(env.proxy.count("GET"), 1, "not retried");
       const sent = Math.max(...env.proxy.requests.map((e) => e.bytesSent));
-      assert.ok(sent < 16 * 1024 * 1024, `chunked=${chunked}: only ${sent} of 200 MiB were written before the reader gave up`);
+      assert.ok(
+        sent < 16 * 1024 * 1024,
+        `chunked=${chunked}: only ${sent} of 200 MiB were written before the reader gave up`,
+      );
     }
   });
 });
@@ -156,15 +195,30 @@ test("the wrong content-type is ERR_IDP_RESPONSE with a redacted excerpt of the 
     const { id, outs } = await env.createClean();
     // The body starts by echoing the caller's RAT, as a member and in free text: the excerpt must redact both.
     const rat = outs.registrationAccessToken;
-    env.proxy.addRule(rule("GET", REG, { kind: "rewrite", transform: (r) => ({
-      ...r,
-      headers: { ...r.headers, "content-type": "text/html" },
-      body: Buffer.from(JSON.stringify({ registration_access_token: rat, note: `issued ${rat}`, ...(JSON.parse(r.body.toString("utf8")) as object) })),
-    }) }));
+    env.proxy.addRule(
+      rule("GET", REG, {
+        kind: "rewrite",
+        transform: (r) => ({
+          ...r,
+          headers: { ...r.headers, "content-type": "text/html" },
+          body: Buffer.from(
+            JSON.stringify({
+              registration_access_token: rat,
+              note: `issued ${rat}`,
+              ...(JSON.parse(r.body.toString("utf8")) as object),
+            }),
+          ),
+        }),
+      }),
+    );
     const t = await thrownClean(env, env.provider.read(id, outs), "wrong content-type excerpt", outs);
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     assert.match(t.text, /content-type "text\/html", expected application\/json/);
-    assert.match(t.text, /\{"registration_access_token":"\[redacted\]","note":"issued \[redacted\]"/, "an excerpt of the body is shown, the echoed RAT redacted");
+    assert.match(
+      t.text,
+      /\{"registration_access_token":"\[redacted\]","note":"issued \[redacted\]"/,
+      "an excerpt of the body is shown, the echoed RAT redacted",
+    );
   });
 });
 
@@ -172,7 +226,11 @@ test("error bodies that echo the caller's token are redacted (IAT, RAT, admin to
   await withHostile(async (env) => {
     const echo = (req: { headers: Record<string, unknown> }) => {
       const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
-      return JSON.stringify({ error: "invalid_request", error_description: `bad token ${token} (raw: ${token})`, registration_access_token: token });
+      return JSON.stringify({
+        error: "invalid_request",
+        error_description: `bad token ${token} (raw: ${token})`,
+        registration_access_token: token,
+      });
     };
     // IAT echoed by the registration endpoint (400: the IdP refused; nothing registered).
     env.proxy.addRule(rule("POST", REG, { kind: "status", status: 400, body: echo }));
@@ -182,13 +240,25 @@ test("error bodies that echo the caller's token are redacted (IAT, RAT, admin to
     // RAT echoed by an update.
     const { id, outs } = await env.createClean();
     env.proxy.addRule(rule("PATCH", REG, { kind: "status", status: 400, body: echo }));
-    const upd = await thrownClean(env, env.at(31, () => env.provider.update(id, outs, env.inputs)), "RAT echo", outs);
+    const upd = await thrownClean(
+      env,
+      env.at(31, () => env.provider.update(id, outs, env.inputs)),
+      "RAT echo",
+      outs,
+    );
     assert.equal(upd.code, "ERR_IDP_REJECTED", upd.text);
     assert.match(upd.text, /\[redacted\]/);
     // Admin token echoed by the renewal API (500, retried, given up).
     env.seed?.revokeRat(id);
-    env.proxy.addRule(rule("POST", "/api/admin/", { kind: "status", status: 500, retryAfter: "0", body: echo }, Infinity));
-    const ren = await thrownClean(env, env.at(31, () => env.provider.update(id, outs, env.inputs)), "admin token echo", outs);
+    env.proxy.addRule(
+      rule("POST", "/api/admin/", { kind: "status", status: 500, retryAfter: "0", body: echo }, Infinity),
+    );
+    const ren = await thrownClean(
+      env,
+      env.at(31, () => env.provider.update(id, outs, env.inputs)),
+      "admin token echo",
+      outs,
+    );
     assert.equal(ren.code, "ERR_IDP_UNAVAILABLE", ren.text);
     assert.match(ren.text, /\[redacted\]/);
   });

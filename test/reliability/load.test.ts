@@ -16,9 +16,16 @@ test(`load: ${N} clients — up, no-op up, refresh, destroy with default paralle
   const idp = await startSeedIdp();
   const args: Record<string, DcrClientArgs> = {};
   for (let i = 0; i < N; i++) {
-    args[`c${i}`] = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", keyAlgorithm: "ES256", clientName: `load ${i}` };
+    args[`c${i}`] = {
+      registrationEndpoint: idp.registrationEndpoint,
+      updateMethod: "PATCH",
+      keyAlgorithm: "ES256",
+      clientName: `load ${i}`,
+    };
   }
-  const stack = await createDcrStack(args, { config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } } });
+  const stack = await createDcrStack(args, {
+    config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
+  });
   const times: Record<string, number> = {};
   const timed = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
@@ -44,7 +51,11 @@ test(`load: ${N} clients — up, no-op up, refresh, destroy with default paralle
     const clients = dcrClients((await exportWithSecrets(stack)).resources);
     assert.equal(clients.size, N);
     for (const r of clients.values()) {
-      assert.equal(r.outputs.registrationAccessToken, idp.currentRat(r.outputs.clientId as string), "every RAT in state is live");
+      assert.equal(
+        r.outputs.registrationAccessToken,
+        idp.currentRat(r.outputs.clientId as string),
+        "every RAT in state is live",
+      );
     }
 
     idp.requests.reset();
@@ -52,7 +63,11 @@ test(`load: ${N} clients — up, no-op up, refresh, destroy with default paralle
     assert.equal(destroy.summary.result, "succeeded");
     assert.equal(idp.requests.count("DELETE"), N);
     assert.equal(idp.clientIds().length, 0);
-    t.diagnostic(`load ${N} clients (s): ${Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}`);
+    t.diagnostic(
+      `load ${N} clients (s): ${Object.entries(times)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(", ")}`,
+    );
   } finally {
     await stack.dispose();
     await idp.close();

@@ -9,8 +9,20 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { FaultAction } from "../support/fault-proxy";
 import {
-  APPLIED_LOST, NOT_APPLIED, OIDC_REG, RENEW, SEED_REG, assertConsistent, assertExactKeys, assertFired, partialState, rotate, rule, thrownClean,
-  withEnv, type FaultEnv,
+  APPLIED_LOST,
+  NOT_APPLIED,
+  OIDC_REG,
+  RENEW,
+  SEED_REG,
+  assertConsistent,
+  assertExactKeys,
+  assertFired,
+  partialState,
+  rotate,
+  rule,
+  thrownClean,
+  withEnv,
+  type FaultEnv,
 } from "../support/fault-env";
 import type { DcrOutputs } from "../../provider/types";
 
@@ -39,7 +51,10 @@ test("update/PATCH: faults before the IdP applied it are retried to success", as
 });
 
 test("update/PATCH (a): applied with RAT rotation but the answer lost → recovered by admin renewal in the same run", async () => {
-  for (const [name, action] of [...APPLIED_LOST, ["garbled 200 body (next run recovers)", { kind: "garble" }] as [string, FaultAction]]) {
+  for (const [name, action] of [
+    ...APPLIED_LOST,
+    ["garbled 200 body (next run recovers)", { kind: "garble" }] as [string, FaultAction],
+  ]) {
     await withEnv({ flavor: "seed", rotateRat: true, admin: true }, async (env) => {
       const { id, outs } = await env.createClean();
       env.proxy.addRule(rule("PATCH", SEED_REG, action));
@@ -49,7 +64,11 @@ test("update/PATCH (a): applied with RAT rotation but the answer lost → recove
         assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
         const kept = partialState(t, id, `patch/${name}`);
         assert.equal(kept.activeKid, outs.activeKid, "the unconfirmed key is not recorded as active");
-        assert.deepEqual(kept.keys.map((k) => k.kid), outs.keys.map((k) => k.kid), "the unconfirmed key is not recorded");
+        assert.deepEqual(
+          kept.keys.map((k) => k.kid),
+          outs.keys.map((k) => k.kid),
+          "the unconfirmed key is not recorded",
+        );
         const stray = env.kidsAtIdp(id).filter((k) => !outs.keys.some((r) => r.kid === k));
         assert.equal(stray.length, 1, "the IdP applied the PATCH: it holds the unconfirmed key");
         assert.ok(kept.usedKids.includes(stray[0] as string), "the unconfirmed key is recorded as used");
@@ -61,9 +80,17 @@ test("update/PATCH (a): applied with RAT rotation but the answer lost → recove
       }
       const updated = (await rotate(env, id, outs)).outs as DcrOutputs;
       assertFired(env, `patch/${name}`);
-      assert.equal(env.proxy.forwarded("PATCH"), 3, `${name}: PATCH (applied, answer lost), PATCH (401), PATCH after renewal`);
+      assert.equal(
+        env.proxy.forwarded("PATCH"),
+        3,
+        `${name}: PATCH (applied, answer lost), PATCH (401), PATCH after renewal`,
+      );
       assert.equal(env.proxy.count("POST", RENEW), 1, `${name}: one admin renewal`);
-      assert.equal(updated.registrationAccessToken, env.seed?.currentRat(id), `${name}: the RAT in state is the live one`);
+      assert.equal(
+        updated.registrationAccessToken,
+        env.seed?.currentRat(id),
+        `${name}: the RAT in state is the live one`,
+      );
       await assertConsistent(env, id, updated, `patch/${name}`);
       assertExactKeys(env, id, updated, `patch/${name}`);
     });
@@ -77,20 +104,34 @@ test("update/PATCH (a) without an admin token: stops with ERR_RAT_INVALID saying
     const t = await thrownClean(env, rotate(env, id, outs), "patch/no admin", outs);
     assert.equal(t.code, "ERR_RAT_INVALID", t.text);
     assert.match(t.text, /an earlier PATCH attempt got no usable answer/i, "says an earlier attempt's answer was lost");
-    assert.match(t.text, /most likely applied that PATCH and rotated the registration access token/i, "says the IdP most likely rotated the token");
+    assert.match(
+      t.text,
+      /most likely applied that PATCH and rotated the registration access token/i,
+      "says the IdP most likely rotated the token",
+    );
     assert.match(t.text, /the new token was lost with that answer/);
     assert.match(t.text, /dcr:adminToken/);
-    assert.match(t.text, /have an IdP admin issue a fresh registration access token for client \S+ \(in the IdP.s admin console or admin API\)/, "no IdP-specific path when none is configured");
+    assert.match(
+      t.text,
+      /have an IdP admin issue a fresh registration access token for client \S+ \(in the IdP.s admin console or admin API\)/,
+      "no IdP-specific path when none is configured",
+    );
     assert.match(t.text, /pulumi state delete/);
     assert.match(t.text, /`adopt`/);
     assert.equal(env.proxy.count("POST", SEED_REG), 0, "never re-registered");
     // Partial state: the old keys and RAT stay recorded; the key the IdP got without confirmation is marked used.
     const kept = partialState(t, id, "patch/no admin");
     assert.equal(kept.registrationAccessToken, outs.registrationAccessToken, "no new RAT was received");
-    assert.deepEqual(kept.keys.map((k) => k.kid), outs.keys.map((k) => k.kid));
+    assert.deepEqual(
+      kept.keys.map((k) => k.kid),
+      outs.keys.map((k) => k.kid),
+    );
     const stray = env.kidsAtIdp(id).filter((k) => !outs.keys.some((r) => r.kid === k));
     assert.equal(stray.length, 1, "the IdP applied the PATCH: it holds the unconfirmed key");
-    assert.ok(kept.usedKids.includes(stray[0] as string), "the unconfirmed key is recorded as used (never reused, removed next time)");
+    assert.ok(
+      kept.usedKids.includes(stray[0] as string),
+      "the unconfirmed key is recorded as used (never reused, removed next time)",
+    );
     // The fix the message names: set the admin token; the next run renews and converges.
     await env.configure({ ...env.config, "dcr:adminToken": (env.seed as NonNullable<FaultEnv["seed"]>).adminToken });
     const fixed = (await rotate(env, id, kept)).outs as DcrOutputs;
@@ -116,7 +157,10 @@ test("update/PATCH: applied every time but never answered (no RAT rotation) → 
     const next = (await rotate(env, id, kept)).outs as DcrOutputs;
     await assertConsistent(env, id, next, "patch/next update");
     assertExactKeys(env, id, next, "patch/next update");
-    assert.ok(!env.kidsAtIdp(id).includes(stray[0] as string), "the next update removed the unconfirmed key from the IdP");
+    assert.ok(
+      !env.kidsAtIdp(id).includes(stray[0] as string),
+      "the next update removed the unconfirmed key from the IdP",
+    );
   });
 });
 
@@ -138,7 +182,11 @@ test("update/PUT: faults on the GET, or on a PUT the IdP did not apply, are retr
       days += 31;
       const updated = (await env.at(days, () => env.provider.update(id, outs, env.inputs))).outs as DcrOutputs;
       assertFired(env, `put/${name}`);
-      assert.notEqual(updated.registrationAccessToken, outs.registrationAccessToken, `${name}: the rotated RAT is stored`);
+      assert.notEqual(
+        updated.registrationAccessToken,
+        outs.registrationAccessToken,
+        `${name}: the rotated RAT is stored`,
+      );
       await assertConsistent(env, id, updated, `put/${name}`);
       assertExactKeys(env, id, updated, `put/${name}`);
       outs = updated;
@@ -154,14 +202,23 @@ test("update/PUT (a): PUT applied with RAT rotation but the answer lost, no admi
       const t = await thrownClean(env, rotate(env, id, outs), `put/${name}`, outs);
       assert.equal(t.code, "ERR_RAT_INVALID", `${name}: ${t.text}`);
       assert.match(t.text, /an earlier PUT attempt got no usable answer/i, `${name}: says the answer was lost`);
-      assert.match(t.text, /most likely applied that PUT and rotated the registration access token/i, `${name}: says the IdP most likely rotated the token`);
+      assert.match(
+        t.text,
+        /most likely applied that PUT and rotated the registration access token/i,
+        `${name}: says the IdP most likely rotated the token`,
+      );
       assert.match(t.text, /the new token was lost with that answer/, `${name}: says the token was lost`);
       assert.match(t.text, /adopt/);
       assert.match(t.text, /pulumi state delete/);
       const kept = partialState(t, id, `put/${name}`);
       assert.equal(kept.registrationAccessToken, outs.registrationAccessToken, "the old RAT stays recorded");
-      assert.deepEqual(kept.keys.map((k) => k.kid), outs.keys.map((k) => k.kid), "old keys stay recorded");
-      for (const kid of env.kidsAtIdp(id)) assert.ok(kept.keys.some((k) => k.kid === kid) || kept.usedKids.includes(kid), `${kid} recorded`);
+      assert.deepEqual(
+        kept.keys.map((k) => k.kid),
+        outs.keys.map((k) => k.kid),
+        "old keys stay recorded",
+      );
+      for (const kid of env.kidsAtIdp(id))
+        assert.ok(kept.keys.some((k) => k.kid === kid) || kept.usedKids.includes(kid), `${kid} recorded`);
       // The next run stops the same way, with one GET and no registration.
       env.proxy.reset();
       const again = await thrownClean(env, rotate(env, id, kept), `put/${name}/next run`, kept);
@@ -195,7 +252,9 @@ test("delete: transient faults are retried; a lost answer on the seed IdP ends a
       assertFired(env, `delete/${name}`);
       assert.equal(env.seed?.getClient(id), undefined, `${name}: deleted`);
       // What the IdP answered the DELETEs that reached it: a lost answer is retried and the retry finds the client gone.
-      const answered = env.proxy.requests.filter((e) => e.method === "DELETE" && e.forwarded).map((e) => e.upstreamStatus);
+      const answered = env.proxy.requests
+        .filter((e) => e.method === "DELETE" && e.forwarded)
+        .map((e) => e.upstreamStatus);
       const lost = APPLIED_LOST.some(([n]) => n === name);
       assert.deepEqual(answered, lost ? [204, 404] : [204], `${name}: DELETE answers at the IdP`);
     });
@@ -272,7 +331,11 @@ test("RAT renewal: admin API down → ERR_IDP_UNAVAILABLE; state keeps the old k
     assert.equal(t.code, "ERR_IDP_UNAVAILABLE", t.text);
     assert.equal(env.proxy.count("POST", RENEW), 4);
     const kept = partialState(t, id, "renewal down");
-    assert.deepEqual(kept.keys.map((k) => k.kid), outs.keys.map((k) => k.kid), "the old keys are kept");
+    assert.deepEqual(
+      kept.keys.map((k) => k.kid),
+      outs.keys.map((k) => k.kid),
+      "the old keys are kept",
+    );
     env.proxy.clearRules();
     const next = (await rotate(env, id, kept)).outs as DcrOutputs;
     await assertConsistent(env, id, next, "renew down/next run");
@@ -288,7 +351,11 @@ test("garbled answers: an applied PUT (RAT rotated) → ERR_IDP_RESPONSE, then E
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     assert.match(t.text, /malformed JSON/);
     const kept = partialState(t, id, "put/garbled");
-    assert.deepEqual(kept.keys.map((k) => k.kid), outs.keys.map((k) => k.kid), "the unconfirmed key is not recorded");
+    assert.deepEqual(
+      kept.keys.map((k) => k.kid),
+      outs.keys.map((k) => k.kid),
+      "the unconfirmed key is not recorded",
+    );
     const again = await thrownClean(env, rotate(env, id, kept), "put/garbled next run", kept);
     assert.equal(again.code, "ERR_RAT_INVALID", again.text);
     assert.equal(env.proxy.count("POST"), 0, "never re-registered");
@@ -300,7 +367,11 @@ test("garbled answers: an applied PUT (RAT rotated) → ERR_IDP_RESPONSE, then E
     const t = await thrownClean(env, rotate(env, id, outs), "renewal/garbled", outs);
     assert.equal(t.code, "ERR_IDP_RESPONSE", t.text);
     const kept = partialState(t, id, "renewal/garbled");
-    assert.deepEqual(kept.keys.map((k) => k.kid), outs.keys.map((k) => k.kid), "the old keys are kept");
+    assert.deepEqual(
+      kept.keys.map((k) => k.kid),
+      outs.keys.map((k) => k.kid),
+      "the old keys are kept",
+    );
     const next = (await rotate(env, id, kept)).outs as DcrOutputs;
     assert.equal(env.proxy.count("POST", RENEW), 2, "renewed again on the next run");
     await assertConsistent(env, id, next, "renewal/garbled next run");

@@ -9,7 +9,18 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { FaultAction } from "../support/fault-proxy";
 import {
-  APPLIED_LOST, NOT_APPLIED, RENEW, SEED_REG, assertConsistent, assertFired, clientPath, regPath, rule, thrownClean, withEnv, type FaultEnv,
+  APPLIED_LOST,
+  NOT_APPLIED,
+  RENEW,
+  SEED_REG,
+  assertConsistent,
+  assertFired,
+  clientPath,
+  regPath,
+  rule,
+  thrownClean,
+  withEnv,
+  type FaultEnv,
 } from "../support/fault-env";
 import type { DcrOutputs } from "../../provider/types";
 
@@ -20,7 +31,10 @@ import type { DcrOutputs } from "../../provider/types";
 async function adminRat(env: FaultEnv, clientId: string): Promise<string> {
   if (env.oidc) return env.oidc.issueRegistrationAccessToken(clientId);
   const seed = env.seed as NonNullable<FaultEnv["seed"]>;
-  const res = await fetch(`${seed.baseUrl}${RENEW}${clientId}/tokens`, { method: "POST", headers: { authorization: `Bearer ${seed.adminToken}` } });
+  const res = await fetch(`${seed.baseUrl}${RENEW}${clientId}/tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${seed.adminToken}` },
+  });
   return ((await res.json()) as { registration_access_token: string }).registration_access_token;
 }
 
@@ -36,7 +50,11 @@ test("create: a fault before the IdP saw the POST is never retried blindly (ERR_
       assert.equal(env.clientCount(), 0, `${name}: nothing registered`);
       assert.match(t.text, /may have been applied|may have been registered/, name);
       assert.match(t.text, /look the client up in the IdP admin by client_name "bff-seed"/i, name);
-      assert.match(t.text, /POST \/api\/admin\/dcr\/clients\/\{client_id\}\/tokens with an admin token/, `${name}: names the configured admin API that mints a RAT`);
+      assert.match(
+        t.text,
+        /POST \/api\/admin\/dcr\/clients\/\{client_id\}\/tokens with an admin token/,
+        `${name}: names the configured admin API that mints a RAT`,
+      );
       assert.match(t.text, /`adopt` input instead of registering again/, name);
     });
   }
@@ -64,13 +82,21 @@ test("create (b): POST applied but the answer lost → no blind retry; the error
         assert.equal(env.clientCount(), 1, `${flavor}/${name}: the IdP registered the client (the orphan)`);
         assert.match(t.text, /may have been applied|probably registered/);
         assert.match(t.text, new RegExp(`look the client up in the IdP admin by client_name "bff-${flavor}"`, "i"));
-        assert.match(t.text, env.seed ? /have an admin issue a registration access token for it \(POST \/api\/admin\/dcr\/clients\/\{client_id\}\/tokens with an admin token\)/ : /have an admin issue a registration access token for it \(in the IdP.s admin console or admin API\)/);
+        assert.match(
+          t.text,
+          env.seed
+            ? /have an admin issue a registration access token for it \(POST \/api\/admin\/dcr\/clients\/\{client_id\}\/tokens with an admin token\)/
+            : /have an admin issue a registration access token for it \(in the IdP.s admin console or admin API\)/,
+        );
         assert.match(t.text, /clientId and registrationAccessToken via the `adopt` input/);
         // Follow the advice: find the orphan by client_name, have the IdP issue a RAT, adopt it. No second client.
         const orphans = env.idp.clientIds().filter((id) => env.idp.getClient(id)?.client_name === `bff-${flavor}`);
         assert.equal(orphans.length, 1, "the orphan is found by client_name");
         const orphan = orphans[0] as string;
-        const checked = await env.provider.check({} as never, { ...env.inputs, adopt: { clientId: orphan, registrationAccessToken: await adminRat(env, orphan) } });
+        const checked = await env.provider.check({} as never, {
+          ...env.inputs,
+          adopt: { clientId: orphan, registrationAccessToken: await adminRat(env, orphan) },
+        });
         assert.deepEqual(checked.failures ?? [], []);
         env.proxy.reset();
         const adopted = await env.provider.create(checked.inputs as never);

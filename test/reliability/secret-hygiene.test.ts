@@ -38,19 +38,32 @@ test("no token or key value in state, engine output, verbose engine logs or Push
       res.end();
     });
   });
-  const base = { registrationEndpoint: proxy.url(idp.registrationEndpoint), updateMethod: "PATCH" as const, pushgatewayUrl: `http://127.0.0.1:${gateway.port}` };
+  const base = {
+    registrationEndpoint: proxy.url(idp.registrationEndpoint),
+    updateMethod: "PATCH" as const,
+    pushgatewayUrl: `http://127.0.0.1:${gateway.port}`,
+  };
   // One client per key algorithm: every kind of private key PEM and JWK is searched for.
-  const stack = await createDcrStack(Object.fromEntries(KEY_ALGORITHMS.map((alg) => [alg.toLowerCase(), { ...base, keyAlgorithm: alg, clientName: alg }])), {
-    config: {
-      "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
-      "dcr:adminToken": { value: idp.adminToken, secret: true },
+  const stack = await createDcrStack(
+    Object.fromEntries(
+      KEY_ALGORITHMS.map((alg) => [alg.toLowerCase(), { ...base, keyAlgorithm: alg, clientName: alg }]),
+    ),
+    {
+      config: {
+        "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true },
+        "dcr:adminToken": { value: idp.adminToken, secret: true },
+      },
     },
-  });
+  );
   const runs: Logged[] = [];
   const secrets: unknown[] = [idp.initialAccessToken, idp.adminToken];
   const collect = async (): Promise<void> => {
     const clients = dcrClients((await exportWithSecrets(stack)).resources);
-    assert.deepEqual([...clients.keys()].sort(), KEY_ALGORITHMS.map((a) => a.toLowerCase()).sort(), "a client of every algorithm is in state");
+    assert.deepEqual(
+      [...clients.keys()].sort(),
+      KEY_ALGORITHMS.map((a) => a.toLowerCase()).sort(),
+      "a client of every algorithm is in state",
+    );
     for (const r of clients.values()) {
       assert.match(String(r.outputs.privateKeyPem), /BEGIN PRIVATE KEY/);
       secrets.push(...outputSecrets(r.outputs));
@@ -68,9 +81,17 @@ test("no token or key value in state, engine output, verbose engine logs or Push
     await collect();
     // A failed update whose error body echoes the RAT it was sent.
     proxy.addRule({
-      method: "PATCH", path: "/api/oidc/register/", times: 2, action: {
-        kind: "status", status: 400,
-        body: (req) => JSON.stringify({ error: "invalid_client_metadata", error_description: `rejected for ${String(req.headers.authorization)}` }),
+      method: "PATCH",
+      path: "/api/oidc/register/",
+      times: 2,
+      action: {
+        kind: "status",
+        status: 400,
+        body: (req) =>
+          JSON.stringify({
+            error: "invalid_client_metadata",
+            error_description: `rejected for ${String(req.headers.authorization)}`,
+          }),
       },
     });
     stack.setEnv("DCR_NOW", new Date(Date.now() + 62 * DAY).toISOString());
@@ -80,17 +101,36 @@ test("no token or key value in state, engine output, verbose engine logs or Push
     assert.match(failed.text, /rejected for Bearer \[redacted\]/, "the echoed token is redacted in the engine output");
     await collect();
     runs.push(await logged((o) => stack.stack.destroy(o)));
-    assert.ok(runs.every((r, i) => r.ok || i === 3), runs.map((r) => r.error?.message.slice(-500)).join("\n"));
+    assert.ok(
+      runs.every((r, i) => r.ok || i === 3),
+      runs.map((r) => r.error?.message.slice(-500)).join("\n"),
+    );
 
-    const ours = runs.map((r) => r.text).join("\n").split("\n").filter((l) => !SDK_RPC_DUMP.test(l)).join("\n");
-    const sdkDumps = runs.map((r) => r.text).join("\n").split("\n").filter((l) => SDK_RPC_DUMP.test(l)).join("\n");
+    const ours = runs
+      .map((r) => r.text)
+      .join("\n")
+      .split("\n")
+      .filter((l) => !SDK_RPC_DUMP.test(l))
+      .join("\n");
+    const sdkDumps = runs
+      .map((r) => r.text)
+      .join("\n")
+      .split("\n")
+      .filter((l) => SDK_RPC_DUMP.test(l))
+      .join("\n");
     assert.ok(ours.length > 100_000, `the verbose log was captured (${ours.length} chars)`);
     assert.match(ours, /renewed through the admin API/, "the provider's own log lines are in the captured stream");
-    assert.deepEqual(leaks(ours, secrets), [], "no secret in engine output and verbose logs (Pulumi SDK RPC dumps aside)");
+    assert.deepEqual(
+      leaks(ours, secrets),
+      [],
+      "no secret in engine output and verbose logs (Pulumi SDK RPC dumps aside)",
+    );
     assert.deepEqual(leaks(await stack.exportText(), secrets), [], "no secret in exported state");
     assert.ok(pushed.length >= 4, `Pushgateway got the status metric (${pushed.length} pushes)`);
     assert.deepEqual(leaks(pushed.join("\n"), secrets), [], "no secret in Pushgateway payloads");
-    t.diagnostic(`verbose log ${ours.length} chars checked; Pulumi SDK RPC dump lines containing secrets: ${leaks(sdkDumps, secrets).length > 0 ? "yes (Pulumi's, documented)" : "none"}`);
+    t.diagnostic(
+      `verbose log ${ours.length} chars checked; Pulumi SDK RPC dump lines containing secrets: ${leaks(sdkDumps, secrets).length > 0 ? "yes (Pulumi's, documented)" : "none"}`,
+    );
   } finally {
     await stack.dispose();
     await gateway.close();

@@ -16,7 +16,8 @@ export interface AssertionKey {
 
 /** A client assertion for `clientId`: iss = sub = client_id, aud = `audience`, 60 s lifetime, fresh jti. */
 export async function clientAssertion(clientId: string, key: AssertionKey, audience: string): Promise<string> {
-  if (!key.privateJwk && !key.privateKeyPem) throw new Error("clientAssertion: pass key.privateJwk or key.privateKeyPem");
+  if (!key.privateJwk && !key.privateKeyPem)
+    throw new Error("clientAssertion: pass key.privateJwk or key.privateKeyPem");
   const signingKey = key.privateJwk
     ? await jose.importJWK(key.privateJwk as jose.JWK, key.alg)
     : await jose.importPKCS8(key.privateKeyPem as string, key.alg);
@@ -35,7 +36,11 @@ export async function clientAssertion(clientId: string, key: AssertionKey, audie
  * POSTs grant_type=client_credentials to `tokenEndpoint` with a private_key_jwt client assertion
  * (audience: the token endpoint) and returns the status and JSON body.
  */
-export async function clientCredentialsAt(tokenEndpoint: string, clientId: string, key: AssertionKey): Promise<{ status: number; body: Json }> {
+export async function clientCredentialsAt(
+  tokenEndpoint: string,
+  clientId: string,
+  key: AssertionKey,
+): Promise<{ status: number; body: Json }> {
   const answer = await call(tokenEndpoint, {
     method: "POST",
     form: {

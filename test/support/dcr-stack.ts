@@ -16,9 +16,21 @@ export interface DcrStack extends EngineStack {
 
 /** Exported outputs of every client, under `<name>`. */
 const OUTPUT_NAMES = [
-  "clientId", "registrationClientUri", "registrationAccessToken", "jwks", "activeKid", "privateKeyPem",
-  "privateJwks", "keys", "redirectUris", "nextRotationAt", "metadata", "registrationEndpoint",
-  "nextKid", "nextKeyActivatesAt", "nextPrivateKeyPem",
+  "clientId",
+  "registrationClientUri",
+  "registrationAccessToken",
+  "jwks",
+  "activeKid",
+  "privateKeyPem",
+  "privateJwks",
+  "keys",
+  "redirectUris",
+  "nextRotationAt",
+  "metadata",
+  "registrationEndpoint",
+  "nextKid",
+  "nextKeyActivatesAt",
+  "nextPrivateKeyPem",
 ] as const;
 
 export async function createDcrStack(
@@ -41,10 +53,17 @@ export async function createDcrStack(
     },
   });
   const stack = engine as DcrStack;
-  Object.defineProperty(stack, "args", { get: () => holder.args, set: (v: Record<string, DcrClientArgs>) => { holder.args = v; } });
+  Object.defineProperty(stack, "args", {
+    get: () => holder.args,
+    set: (v: Record<string, DcrClientArgs>) => {
+      holder.args = v;
+    },
+  });
   // Read from state, not stack outputs: refresh updates resources but not the program's exports.
   stack.outputsOf = async (name: string) => {
-    const deployment = (await engine.stack.exportStack()).deployment as { resources?: { urn: string; outputs?: Record<string, unknown> }[] };
+    const deployment = (await engine.stack.exportStack()).deployment as {
+      resources?: { urn: string; outputs?: Record<string, unknown> }[];
+    };
     const res = (deployment.resources ?? []).find((r) => r.urn.endsWith(`::${name}`) && r.urn.includes("DcrClient"));
     return unwrapSecrets(res?.outputs ?? {}) as Record<string, unknown>;
   };
@@ -65,7 +84,12 @@ export function unwrapSecrets(v: unknown): unknown {
 }
 
 /** Resources of a type in an exported deployment. */
-export function resourcesOfType(exported: string, type = "pulumi-nodejs:dynamic/dcr:DcrClient"): { outputs: Record<string, unknown>; inputs: Record<string, unknown> }[] {
-  const d = JSON.parse(exported) as { deployment: { resources?: { type: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }[] } };
+export function resourcesOfType(
+  exported: string,
+  type = "pulumi-nodejs:dynamic/dcr:DcrClient",
+): { outputs: Record<string, unknown>; inputs: Record<string, unknown> }[] {
+  const d = JSON.parse(exported) as {
+    deployment: { resources?: { type: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> }[] };
+  };
   return (d.deployment.resources ?? []).filter((r) => r.type === type);
 }

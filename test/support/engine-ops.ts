@@ -19,10 +19,15 @@ function cliEnv(engine: EngineStack): NodeJS.ProcessEnv {
 /** Runs `pulumi <args> --stack dev --non-interactive` in the stack's work dir (2 minutes at most). */
 export function pulumiCli(engine: EngineStack, args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile("pulumi", [...args, "--stack", "dev", "--non-interactive"], { cwd: engine.workDir, env: cliEnv(engine), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`pulumi ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve({ stdout, stderr });
-    });
+    execFile(
+      "pulumi",
+      [...args, "--stack", "dev", "--non-interactive"],
+      { cwd: engine.workDir, env: cliEnv(engine), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`pulumi ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve({ stdout, stderr });
+      },
+    );
   });
 }
 
@@ -40,9 +45,13 @@ export interface StateResource {
 }
 
 /** The deployment with secrets in plaintext (`pulumi stack export --show-secrets`). */
-export async function exportWithSecrets(engine: EngineStack): Promise<{ resources: StateResource[]; pending: unknown[] }> {
+export async function exportWithSecrets(
+  engine: EngineStack,
+): Promise<{ resources: StateResource[]; pending: unknown[] }> {
   const { stdout } = await pulumiCli(engine, ["stack", "export", "--show-secrets"]);
-  const d = unwrapSecrets(JSON.parse(stdout) as { deployment: { resources?: StateResource[]; pending_operations?: unknown[] } }).deployment;
+  const d = unwrapSecrets(
+    JSON.parse(stdout) as { deployment: { resources?: StateResource[]; pending_operations?: unknown[] } },
+  ).deployment;
   return { resources: d.resources ?? [], pending: d.pending_operations ?? [] };
 }
 
@@ -60,7 +69,8 @@ function unwrapSecrets<T>(v: T): T {
 /** DcrClient resources of a deployment by resource name. */
 export function dcrClients(resources: StateResource[]): Map<string, StateResource> {
   const out = new Map<string, StateResource>();
-  for (const r of resources) if (r.type === "pulumi-nodejs:dynamic/dcr:DcrClient") out.set(r.urn.split("::").pop() as string, r);
+  for (const r of resources)
+    if (r.type === "pulumi-nodejs:dynamic/dcr:DcrClient") out.set(r.urn.split("::").pop() as string, r);
   return out;
 }
 
@@ -87,7 +97,10 @@ export function stackProcesses(engine: EngineStack): { pid: number; cmd: string 
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       if (!fs.readFileSync(`/proc/${entry}/environ`, "utf8").includes(marker)) continue;
-      out.push({ pid: Number(entry), cmd: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim() });
+      out.push({
+        pid: Number(entry),
+        cmd: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim(),
+      });
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -135,7 +148,15 @@ export interface Logged {
  * Runs `op` (an up/preview/refresh/destroy of `engine.stack`) with the engine's verbose log
  * (`-v=9 --logflow --logtostderr`) captured together with its output; never throws.
  */
-export async function logged(run: (opts: { logToStdErr: true; logVerbosity: number; logFlow: true; onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>): Promise<Logged> {
+export async function logged(
+  run: (opts: {
+    logToStdErr: true;
+    logVerbosity: number;
+    logFlow: true;
+    onOutput: (s: string) => void;
+    onError: (s: string) => void;
+  }) => Promise<unknown>,
+): Promise<Logged> {
   const chunks: string[] = [];
   const collect = (s: string): void => void chunks.push(s);
   try {
@@ -162,7 +183,8 @@ export async function failure(p: Promise<unknown>): Promise<string> {
  * `commandResult.err`.)
  */
 export function exitOf(e: unknown): { code: number; out: string } {
-  const r = (e as { commandResult?: { code: number; stdout: string; stderr: string; err?: { exitCode?: number } } }).commandResult;
+  const r = (e as { commandResult?: { code: number; stdout: string; stderr: string; err?: { exitCode?: number } } })
+    .commandResult;
   if (r === undefined) throw e;
   const code = typeof r.err?.exitCode === "number" ? r.err.exitCode : r.code;
   return { code, out: `${r.stdout}${r.stderr}` };

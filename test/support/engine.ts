@@ -134,7 +134,10 @@ export async function createEngineStack(opts: EngineStackOptions): Promise<Engin
       const cmd = (await pulumiCommand()) as unknown as {
         run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
       };
-      const res = await cmd.run(["stack", "export", "--stack", "dev"], workDir, { ...ws.envVars, PULUMI_HOME: pulumiHome });
+      const res = await cmd.run(["stack", "export", "--stack", "dev"], workDir, {
+        ...ws.envVars,
+        PULUMI_HOME: pulumiHome,
+      });
       return res.stdout;
     },
     async dispose() {

@@ -62,7 +62,8 @@ const seenRats = new Set<string>();
 export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
   const seedOptions: SeedIdpOptions = { rotateRatOnUpdate: opts.rotateRat ?? false };
   const seed = opts.flavor === "seed" ? await startSeedIdp(seedOptions) : undefined;
-  const oidc = opts.flavor === "oidc" ? await startOidcIdp({ rotateRegistrationAccessToken: opts.rotateRat ?? true }) : undefined;
+  const oidc =
+    opts.flavor === "oidc" ? await startOidcIdp({ rotateRegistrationAccessToken: opts.rotateRat ?? true }) : undefined;
   const idp = (seed ?? oidc) as SeedIdp | OidcIdp;
   const upstream = seed ? seed.baseUrl : (oidc as OidcIdp).issuer;
   const proxy = await startFaultProxy(upstream);
@@ -119,7 +120,9 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
     kidsAtIdp,
     clientCount: () => idp.clientIds().length,
     async ratWorks(outs) {
-      const res = await fetch(outs.registrationClientUri, { headers: { authorization: `Bearer ${outs.registrationAccessToken}` } });
+      const res = await fetch(outs.registrationClientUri, {
+        headers: { authorization: `Bearer ${outs.registrationAccessToken}` },
+      });
       await res.body?.cancel();
       return res.status === 200;
     },
@@ -158,10 +161,15 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
  * and loaded the way the dynamic-provider host loads `__provider`.
  */
 async function engineProvider(): Promise<{ provider: Provider; text: string }> {
-  const stub = require(path.join(packedModules, "pulumi-dcr", "dist", "provider", "provider-stub.js")) as { dcrProvider: object };
+  const stub = require(path.join(packedModules, "pulumi-dcr", "dist", "provider", "provider-stub.js")) as {
+    dcrProvider: object;
+  };
   const dcrProvider = stub.dcrProvider;
   const { text } = await pulumi.runtime.serializeFunction(() => dcrProvider, { allowSecrets: false });
-  const requireFromString = require("require-from-string") as (code: string, filename?: string) => { handler(): Provider };
+  const requireFromString = require("require-from-string") as (
+    code: string,
+    filename?: string,
+  ) => { handler(): Provider };
   return { provider: requireFromString(text, path.join(e2eRoot, "__provider.js")).handler(), text };
 }
 
@@ -200,7 +208,12 @@ export function assertNoLeak(text: string, secrets: readonly unknown[], where: s
  * Awaits `p`, which must reject, and asserts that no secret known to `env` (nor of `outs`)
  * appears in what it threw; returns what it threw.
  */
-export async function thrownClean(env: FaultEnv, p: Promise<unknown>, where: string, ...outs: (Partial<DcrOutputs> | undefined)[]): Promise<Thrown> {
+export async function thrownClean(
+  env: FaultEnv,
+  p: Promise<unknown>,
+  where: string,
+  ...outs: (Partial<DcrOutputs> | undefined)[]
+): Promise<Thrown> {
   const t = await thrown(p);
   assertNoLeak(t.text, env.secrets(...outs), where);
   return t;
@@ -240,19 +253,25 @@ export async function assertConsistent(env: FaultEnv, id: string, outs: DcrOutpu
   assert.ok(await env.ratWorks(outs), `${where}: the RAT in state is accepted by the IdP`);
   const atIdp = env.kidsAtIdp(id);
   const recorded = outs.keys.map((k) => k.kid);
-  for (const kid of recorded) assert.ok(atIdp.includes(kid), `${where}: recorded key ${kid} is held by the IdP (${atIdp.join(", ")})`);
+  for (const kid of recorded)
+    assert.ok(atIdp.includes(kid), `${where}: recorded key ${kid} is held by the IdP (${atIdp.join(", ")})`);
   assert.ok(atIdp.includes(outs.activeKid), `${where}: the active key is at the IdP`);
   // Keys inherited from an adopted client have no private half here: recorded, aged, never active.
   const privateKids = outs.privateJwks.keys.map((k) => String(k.kid));
   assert.ok(privateKids.includes(outs.activeKid), `${where}: the active key's private half is recorded`);
-  for (const kid of privateKids) assert.ok(recorded.includes(kid), `${where}: private key ${kid} belongs to a recorded key`);
+  for (const kid of privateKids)
+    assert.ok(recorded.includes(kid), `${where}: private key ${kid} belongs to a recorded key`);
   const known = new Set([...recorded, ...outs.usedKids]);
   for (const kid of atIdp) assert.ok(known.has(kid), `${where}: key ${kid} at the IdP is recorded in state`);
 }
 
 /** After a successful update: the IdP holds exactly the recorded keys (nothing stale left behind). */
 export function assertExactKeys(env: FaultEnv, id: string, outs: DcrOutputs, where: string): void {
-  assert.deepEqual([...env.kidsAtIdp(id)].sort(), outs.keys.map((k) => k.kid).sort(), `${where}: the IdP holds exactly the recorded keys`);
+  assert.deepEqual(
+    [...env.kidsAtIdp(id)].sort(),
+    outs.keys.map((k) => k.kid).sort(),
+    `${where}: the IdP holds exactly the recorded keys`,
+  );
 }
 
 /** A rule helper: `times` matching requests of `method` under `path` get `action`. */
@@ -299,4 +318,3 @@ export async function withEnv(opts: FaultEnvOptions, fn: (env: FaultEnv) => Prom
 export function rotate(env: FaultEnv, id: string, outs: DcrOutputs) {
   return env.at(31, () => env.provider.update(id, outs, env.inputs));
 }
-

@@ -24,8 +24,16 @@ import type { Socket } from "node:net";
 import { listenOnLoopback } from "./request-log.js";
 
 export type FaultKind =
-  | "delay" | "slowAnswer" | "dropBefore" | "dropAfter" | "status" | "statusAfter"
-  | "truncate" | "garble" | "huge" | "rewrite";
+  | "delay"
+  | "slowAnswer"
+  | "dropBefore"
+  | "dropAfter"
+  | "status"
+  | "statusAfter"
+  | "truncate"
+  | "garble"
+  | "huge"
+  | "rewrite";
 
 /** What a rule sees of the request. */
 export interface ProxiedRequest {
@@ -47,11 +55,22 @@ export type FaultAction =
   | { kind: "slowAnswer"; ms: number }
   | { kind: "dropBefore" }
   | { kind: "dropAfter" }
-  | { kind: "status"; status: number; retryAfter?: string; contentType?: string; body?: string | ((req: ProxiedRequest) => string) }
+  | {
+      kind: "status";
+      status: number;
+      retryAfter?: string;
+      contentType?: string;
+      body?: string | ((req: ProxiedRequest) => string);
+    }
   | { kind: "statusAfter"; status: number; body?: string }
   | { kind: "truncate"; keepBytes?: number }
   | { kind: "garble" }
-  | { kind: "huge"; bytes: number; contentType?: string; /** Omit content-length (chunked): the size is learnt only by reading. */ chunked?: boolean }
+  | {
+      kind: "huge";
+      bytes: number;
+      contentType?: string;
+      /** Omit content-length (chunked): the size is learnt only by reading. */ chunked?: boolean;
+    }
   | { kind: "rewrite"; transform: (res: ProxiedResponse, req: ProxiedRequest) => ProxiedResponse };
 
 export interface FaultRule {
@@ -112,7 +131,16 @@ export interface FaultProxyOptions {
   maxBodyBytes?: number;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade", "te", "trailer", "content-length"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "proxy-connection",
+  "upgrade",
+  "te",
+  "trailer",
+  "content-length",
+]);
 
 function matches(rule: FaultRule, method: string, path: string): boolean {
   if (rule.method !== undefined && rule.method.toUpperCase() !== method) return false;
@@ -173,13 +201,23 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
       headers.host = target.host;
       headers["content-length"] = String(req.body.length);
       const out = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.path + req.query, headers, agent: false },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.path + req.query,
+          headers,
+          agent: false,
+        },
         (res) => {
           readAll(res, maxBody).then((body) => {
             const h: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) h[k] = Array.isArray(v) ? v.join(", ") : v;
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined && !HOP_BY_HOP.has(k)) h[k] = Array.isArray(v) ? v.join(", ") : v;
             const text = body.toString("utf8");
-            const rewritten = text.includes(upstreamOrigin) ? Buffer.from(text.split(upstreamOrigin).join(origin)) : body;
+            const rewritten = text.includes(upstreamOrigin)
+              ? Buffer.from(text.split(upstreamOrigin).join(origin))
+              : body;
             resolve({ status: res.statusCode ?? 502, headers: h, body: rewritten });
           }, reject);
         },
@@ -189,7 +227,11 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
     });
 
   const send = (res: http.ServerResponse, entry: ProxyEntry, answer: ProxiedResponse): void => {
-    res.writeHead(answer.status, { ...answer.headers, "content-length": String(answer.body.length), connection: "close" });
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      "content-length": String(answer.body.length),
+      connection: "close",
+    });
     entry.bytesSent = answer.body.length;
     res.end(answer.body);
   };
@@ -237,21 +279,40 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
         await pass();
         return cut(socket);
       case "status": {
-        const text = typeof action.body === "function" ? action.body(req) : action.body ??
-          JSON.stringify({ error: action.status === 429 ? "slow_down" : "temporarily_unavailable", error_description: `injected ${action.status}` });
+        const text =
+          typeof action.body === "function"
+            ? action.body(req)
+            : (action.body ??
+              JSON.stringify({
+                error: action.status === 429 ? "slow_down" : "temporarily_unavailable",
+                error_description: `injected ${action.status}`,
+              }));
         const headers: Record<string, string> = { "content-type": action.contentType ?? "application/json" };
         if (action.retryAfter !== undefined) headers["retry-after"] = action.retryAfter;
         return send(res, entry, { status: action.status, headers, body: Buffer.from(text) });
       }
       case "statusAfter": {
         await pass();
-        const text = action.body ?? JSON.stringify({ error: "server_error", error_description: `injected ${action.status} after forwarding` });
-        return send(res, entry, { status: action.status, headers: { "content-type": "application/json" }, body: Buffer.from(text) });
+        const text =
+          action.body ??
+          JSON.stringify({ error: "server_error", error_description: `injected ${action.status} after forwarding` });
+        return send(res, entry, {
+          status: action.status,
+          headers: { "content-type": "application/json" },
+          body: Buffer.from(text),
+        });
       }
       case "truncate": {
         const answer = await pass();
-        const keep = Math.min(action.keepBytes ?? Math.floor(answer.body.length / 2), Math.max(0, answer.body.length - 1));
-        res.writeHead(answer.status, { ...answer.headers, "content-length": String(answer.body.length), connection: "close" });
+        const keep = Math.min(
+          action.keepBytes ?? Math.floor(answer.body.length / 2),
+          Math.max(0, answer.body.length - 1),
+        );
+        res.writeHead(answer.status, {
+          ...answer.headers,
+          "content-length": String(answer.body.length),
+          connection: "close",
+        });
         entry.bytesSent = keep;
         // FIN, not RST: the caller gets the headers and the partial body, then a premature end.
         res.write(answer.body.subarray(0, keep), () => setTimeout(() => socket.destroy(), 20));
@@ -259,7 +320,10 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
       }
       case "garble": {
         const answer = await pass();
-        const junk = Buffer.from(`\u0000<html>${"\u00ff#".repeat(Math.max(4, Math.floor(answer.body.length / 2)))}`, "latin1");
+        const junk = Buffer.from(
+          `\u0000<html>${"\u00ff#".repeat(Math.max(4, Math.floor(answer.body.length / 2)))}`,
+          "latin1",
+        );
         return send(res, entry, { ...answer, body: junk });
       }
       case "huge":
@@ -272,8 +336,18 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
   };
 
   /** A JSON-looking body of `bytes` bytes, written in chunks as fast as the caller reads. */
-  const streamHuge = (res: http.ServerResponse, entry: ProxyEntry, bytes: number, contentType: string, chunked: boolean): void => {
-    res.writeHead(200, { "content-type": contentType, ...(chunked ? {} : { "content-length": String(bytes) }), connection: "close" });
+  const streamHuge = (
+    res: http.ServerResponse,
+    entry: ProxyEntry,
+    bytes: number,
+    contentType: string,
+    chunked: boolean,
+  ): void => {
+    res.writeHead(200, {
+      "content-type": contentType,
+      ...(chunked ? {} : { "content-length": String(bytes) }),
+      connection: "close",
+    });
     const head = Buffer.from('{"client_id":"x","padding":"');
     const chunk = Buffer.alloc(64 * 1024, 0x61);
     let sent = 0;

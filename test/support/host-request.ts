@@ -51,7 +51,10 @@ export function hostRequest(target: HostTarget, req: HostRequest): Promise<HostA
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
       res.on("end", () => {
-        const answer: HostAnswer = { status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString("utf8")) };
+        const answer: HostAnswer = {
+          status: res.statusCode ?? 0,
+          body: parseBody(Buffer.concat(chunks).toString("utf8")),
+        };
         if (res.headers.location !== undefined) answer.location = res.headers.location;
         resolve(answer);
       });

@@ -81,7 +81,9 @@ function suiteConfig(initialAccessToken: string, admin?: { adminToken: string; r
 }
 
 /** Reads of a client record the IdP holds (RFC 7591 names), shared by every adapter. */
-function recordReaders(read: (clientId: string) => Promise<Json | undefined>): Pick<SuiteIdp, "kidsAt" | "redirectUrisAt" | "exists"> {
+function recordReaders(
+  read: (clientId: string) => Promise<Json | undefined>,
+): Pick<SuiteIdp, "kidsAt" | "redirectUrisAt" | "exists"> {
   return {
     kidsAt: async (clientId) => kidsOf(await read(clientId)),
     redirectUrisAt: async (clientId) => ((await read(clientId))?.redirect_uris as string[] | undefined) ?? [],
@@ -99,7 +101,8 @@ async function oidcProviderIdp(): Promise<SuiteIdp> {
     requests: idp.requests,
     clientCredentials: (clientId, key) => idp.clientCredentials(clientId, key),
     ...recordReaders(async (clientId) => idp.getClient(clientId)),
-    setRedirectUris: async (clientId, uris) => idp.mutateClient(clientId, (record) => void (record.redirect_uris = uris)),
+    setRedirectUris: async (clientId, uris) =>
+      idp.mutateClient(clientId, (record) => void (record.redirect_uris = uris)),
     deleteClient: async (clientId) => idp.deleteClient(clientId),
     close: () => idp.close(),
   };
@@ -116,7 +119,8 @@ async function seedIdp(): Promise<SuiteIdp> {
     ...admin,
     requests: idp.requests,
     ...recordReaders(async (clientId) => idp.getClient(clientId)),
-    setRedirectUris: async (clientId, uris) => idp.mutateClient(clientId, (record) => void (record.redirect_uris = uris)),
+    setRedirectUris: async (clientId, uris) =>
+      idp.mutateClient(clientId, (record) => void (record.redirect_uris = uris)),
     deleteClient: async (clientId) => idp.deleteClient(clientId),
     close: () => idp.close(),
   };

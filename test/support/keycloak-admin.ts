@@ -15,7 +15,8 @@ export const ADMIN_TOKEN_SECONDS = 7200;
 export const REALM_ADMIN_USER = "dcr-admin";
 
 function check(answer: HostAnswer, expected: number[], doing: string): HostAnswer {
-  if (!expected.includes(answer.status)) throw new Error(`keycloak: ${doing}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (!expected.includes(answer.status))
+    throw new Error(`keycloak: ${doing}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer;
 }
 
@@ -24,7 +25,12 @@ async function send(target: HostTarget, req: HostRequest, expected: number[], do
 }
 
 /** An access token for `username` in `realm` from the password grant of the built-in admin-cli client. */
-export async function passwordToken(target: HostTarget, realm: string, username: string, password: string): Promise<string> {
+export async function passwordToken(
+  target: HostTarget,
+  realm: string,
+  username: string,
+  password: string,
+): Promise<string> {
   const answer = await send(
     target,
     {
@@ -43,8 +49,13 @@ export async function passwordToken(target: HostTarget, realm: string, username:
  * manage clients, and returns that user's access token. `masterToken` is the master admin's.
  */
 export async function createRealm(target: HostTarget, masterToken: string, realm: string): Promise<string> {
-  const api = (req: Omit<HostRequest, "token">, expected: number[], doing: string) => send(target, { ...req, token: masterToken }, expected, doing);
-  await api({ method: "POST", path: "/admin/realms", json: { realm, enabled: true, accessTokenLifespan: ADMIN_TOKEN_SECONDS } }, [201], `creating realm ${realm}`);
+  const api = (req: Omit<HostRequest, "token">, expected: number[], doing: string) =>
+    send(target, { ...req, token: masterToken }, expected, doing);
+  await api(
+    { method: "POST", path: "/admin/realms", json: { realm, enabled: true, accessTokenLifespan: ADMIN_TOKEN_SECONDS } },
+    [201],
+    `creating realm ${realm}`,
+  );
   const password = randomBytes(24).toString("base64url");
   const user = await api(
     {
@@ -64,19 +75,44 @@ export async function createRealm(target: HostTarget, masterToken: string, realm
     `creating the admin user of realm ${realm}`,
   );
   const userId = (user.location ?? "").split("/").pop() as string;
-  const management = await api({ path: `/admin/realms/${realm}/clients?clientId=realm-management` }, [200], "finding realm-management");
+  const management = await api(
+    { path: `/admin/realms/${realm}/clients?clientId=realm-management` },
+    [200],
+    "finding realm-management",
+  );
   const managementId = (management.body as unknown as { id: string }[])[0]?.id as string;
   const roles: Json[] = [];
   for (const role of ["manage-clients", "view-clients"]) {
-    roles.push((await api({ path: `/admin/realms/${realm}/clients/${managementId}/roles/${role}` }, [200], `reading role ${role}`)).body);
+    roles.push(
+      (
+        await api(
+          { path: `/admin/realms/${realm}/clients/${managementId}/roles/${role}` },
+          [200],
+          `reading role ${role}`,
+        )
+      ).body,
+    );
   }
-  await api({ method: "POST", path: `/admin/realms/${realm}/users/${userId}/role-mappings/clients/${managementId}`, json: roles }, [204], "granting the client roles");
+  await api(
+    {
+      method: "POST",
+      path: `/admin/realms/${realm}/users/${userId}/role-mappings/clients/${managementId}`,
+      json: roles,
+    },
+    [204],
+    "granting the client roles",
+  );
   return passwordToken(target, realm, REALM_ADMIN_USER, password);
 }
 
 /** Deletes `realm` and everything in it. */
 export async function deleteRealm(target: HostTarget, masterToken: string, realm: string): Promise<void> {
-  await send(target, { method: "DELETE", path: `/admin/realms/${realm}`, token: masterToken }, [204, 404], `deleting realm ${realm}`);
+  await send(
+    target,
+    { method: "DELETE", path: `/admin/realms/${realm}`, token: masterToken },
+    [204, 404],
+    `deleting realm ${realm}`,
+  );
 }
 
 /** Admin-API access to one realm's clients with the realm admin's token. */
@@ -98,7 +134,11 @@ export class RealmAdmin {
   /** A new Initial Access Token good for `count` registrations during `expirationSeconds`. */
   async mintIat(count: number, expirationSeconds: number): Promise<string> {
     const answer = check(
-      await this.request({ method: "POST", path: `/admin/realms/${this.realm}/clients-initial-access`, json: { count, expiration: expirationSeconds } }),
+      await this.request({
+        method: "POST",
+        path: `/admin/realms/${this.realm}/clients-initial-access`,
+        json: { count, expiration: expirationSeconds },
+      }),
       [201, 200],
       "minting an initial access token",
     );
@@ -110,18 +150,30 @@ export class RealmAdmin {
    * is `clientId` (Keycloak uses it as the internal id too), or undefined when there is none.
    */
   async client(clientId: string): Promise<Json | undefined> {
-    const answer = check(await this.request({ path: this.clientPath(clientId) }), [200, 404], `reading client ${clientId}`);
+    const answer = check(
+      await this.request({ path: this.clientPath(clientId) }),
+      [200, 404],
+      `reading client ${clientId}`,
+    );
     return answer.status === 404 ? undefined : answer.body;
   }
 
   /** Partial update: only the members of `changes` (admin representation, camelCase) change. */
   async updateClient(clientId: string, changes: Json): Promise<void> {
-    check(await this.request({ method: "PUT", path: this.clientPath(clientId), json: changes }), [204], `updating client ${clientId}`);
+    check(
+      await this.request({ method: "PUT", path: this.clientPath(clientId), json: changes }),
+      [204],
+      `updating client ${clientId}`,
+    );
   }
 
   /** Deletes the client (admin API, 204). */
   async deleteClient(clientId: string): Promise<void> {
-    check(await this.request({ method: "DELETE", path: this.clientPath(clientId) }), [204], `deleting client ${clientId}`);
+    check(
+      await this.request({ method: "DELETE", path: this.clientPath(clientId) }),
+      [204],
+      `deleting client ${clientId}`,
+    );
   }
 
   /**
@@ -132,7 +184,11 @@ export class RealmAdmin {
    */
   async registrationView(clientId: string): Promise<Json | undefined> {
     const path = `/realms/${this.realm}/clients-registrations/openid-connect/${encodeURIComponent(clientId)}`;
-    const answer = check(await this.request({ path }), [200, 404], `reading client ${clientId} through the registration endpoint`);
+    const answer = check(
+      await this.request({ path }),
+      [200, 404],
+      `reading client ${clientId} through the registration endpoint`,
+    );
     return answer.status === 404 ? undefined : answer.body;
   }
 }

@@ -54,7 +54,8 @@ export function keycloakInstall(): KeycloakInstall {
   }
   if (!home || !javaHome) throw new Error("scripts/ensure-keycloak.sh printed no KEYCLOAK_HOME / java home");
   const have = fs.readFileSync(path.join(home, "version.txt"), "utf8");
-  if (!have.includes(version)) throw new Error(`KEYCLOAK_HOME=${home} holds "${have.trim()}", the tests pin ${version}`);
+  if (!have.includes(version))
+    throw new Error(`KEYCLOAK_HOME=${home} holds "${have.trim()}", the tests pin ${version}`);
   install = { home, javaHome, version };
   return install;
 }
@@ -85,12 +86,16 @@ async function waitForPort(logFile: string, group: ProcessGroup, timeoutMs: numb
     const match = /Listening on: http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
     if (match) {
       if (text.includes("Updating the configuration")) {
-        process.stderr.write("keycloak: this start redid Keycloak's build step: the cached distribution was not warmed up for these build options\n");
+        process.stderr.write(
+          "keycloak: this start redid Keycloak's build step: the cached distribution was not warmed up for these build options\n",
+        );
       }
       return Number(match[1]);
     }
-    if (group.hasExited()) throw new Error(`Keycloak exited during start (${String(await group.exited)}); log:\n${tail(logFile)}`);
-    if (Date.now() > deadline) throw new Error(`Keycloak did not start within ${timeoutMs / 1000} s; log:\n${tail(logFile)}`);
+    if (group.hasExited())
+      throw new Error(`Keycloak exited during start (${String(await group.exited)}); log:\n${tail(logFile)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Keycloak did not start within ${timeoutMs / 1000} s; log:\n${tail(logFile)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -100,7 +105,11 @@ async function waitForPort(logFile: string, group: ProcessGroup, timeoutMs: numb
  * resolves once it serves requests. The process is in its own group under a watchdog
  * (process-group.ts); `stop()` takes the whole group down.
  */
-export async function launchKeycloak(opts: { adminUser: string; adminPassword: string; timeoutMs?: number }): Promise<KeycloakProcess> {
+export async function launchKeycloak(opts: {
+  adminUser: string;
+  adminPassword: string;
+  timeoutMs?: number;
+}): Promise<KeycloakProcess> {
   const { home, javaHome } = keycloakInstall();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-dcr-keycloak-"));
   const logFile = path.join(scratch, "keycloak.log");

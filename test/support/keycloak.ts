@@ -113,11 +113,18 @@ async function startServer(shared: boolean): Promise<KeycloakServer> {
 }
 
 /** Creates a realm on `server` and wraps it as a {@link KeycloakIdp}; `onClose` runs after the realm is deleted. */
-async function openRealm(server: KeycloakServer, realm: string, opts: KeycloakRealmOptions, onClose: () => Promise<void>): Promise<KeycloakIdp> {
+async function openRealm(
+  server: KeycloakServer,
+  realm: string,
+  opts: KeycloakRealmOptions,
+  onClose: () => Promise<void>,
+): Promise<KeycloakIdp> {
   const adminToken = await createRealm(server.target, await server.masterToken(), realm);
   const admin = new RealmAdmin(server.target, realm, adminToken);
   const initialAccessToken = await admin.mintIat(opts.iatCount ?? DEFAULT_IAT_COUNT, ADMIN_TOKEN_SECONDS);
-  const tap = server.proxy.tap((path) => path.startsWith(`/realms/${realm}/`) || path.startsWith(`/admin/realms/${realm}/`));
+  const tap = server.proxy.tap(
+    (path) => path.startsWith(`/realms/${realm}/`) || path.startsWith(`/admin/realms/${realm}/`),
+  );
   const issuer = `${server.proxy.origin}/realms/${realm}`;
   const tokenEndpoint = `${issuer}/protocol/openid-connect/token`;
   const mutateClient = (clientId: string, changes: Json) => admin.updateClient(clientId, changes);

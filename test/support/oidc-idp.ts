@@ -118,7 +118,8 @@ function adapterClass(store: AdapterStore) {
     }
 
     async findByUserCode(userCode: string): Promise<Record<string, unknown> | undefined> {
-      for (const [, payload] of store.entries(this.model)) if (payload.userCode === userCode) return structuredClone(payload);
+      for (const [, payload] of store.entries(this.model))
+        if (payload.userCode === userCode) return structuredClone(payload);
       return undefined;
     }
 
@@ -132,7 +133,8 @@ function adapterClass(store: AdapterStore) {
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      for (const [id, payload] of store.entries(this.model)) if (payload.grantId === grantId) store.delete(this.model, id);
+      for (const [id, payload] of store.entries(this.model))
+        if (payload.grantId === grantId) store.delete(this.model, id);
     }
   };
 }
@@ -165,7 +167,12 @@ async function readJson(res: Response): Promise<Record<string, unknown>> {
 }
 
 /** A configured oidc-provider. */
-async function configuredProvider(issuer: string, initialAccessToken: string, store: AdapterStore, options: OidcIdpOptions): Promise<OidcProvider> {
+async function configuredProvider(
+  issuer: string,
+  initialAccessToken: string,
+  store: AdapterStore,
+  options: OidcIdpOptions,
+): Promise<OidcProvider> {
   const Provider = loadProvider();
   // Own signing keys and cookie keys keep oidc-provider's "development-only" warnings quiet.
   const { privateKey } = await jose.generateKeyPair("RS256", { extractable: true });
@@ -184,12 +191,17 @@ async function configuredProvider(issuer: string, initialAccessToken: string, st
       },
     },
     enabledJWA: { clientAuthSigningAlgValues: CLIENT_AUTH_ALGS },
-    ...(options.defaultAuthSigningAlg === undefined ? {} : {
-      clientDefaults: {
-        grant_types: ["authorization_code"], id_token_signed_response_alg: "RS256", response_types: ["code"],
-        token_endpoint_auth_method: "client_secret_basic", token_endpoint_auth_signing_alg: options.defaultAuthSigningAlg,
-      },
-    }),
+    ...(options.defaultAuthSigningAlg === undefined
+      ? {}
+      : {
+          clientDefaults: {
+            grant_types: ["authorization_code"],
+            id_token_signed_response_alg: "RS256",
+            response_types: ["code"],
+            token_endpoint_auth_method: "client_secret_basic",
+            token_endpoint_auth_signing_alg: options.defaultAuthSigningAlg,
+          },
+        }),
     ttl: { ClientCredentials: 600 },
   });
   return provider;
@@ -227,7 +239,8 @@ export async function startOidcIdp(options: OidcIdpOptions = {}): Promise<OidcId
     requests,
 
     async clientCredentials(clientId, key) {
-      if (!key.privateJwk && !key.privateKeyPem) throw new Error("clientCredentials: pass key.privateJwk or key.privateKeyPem");
+      if (!key.privateJwk && !key.privateKeyPem)
+        throw new Error("clientCredentials: pass key.privateJwk or key.privateKeyPem");
       const signingKey = key.privateJwk
         ? await jose.importJWK(key.privateJwk as jose.JWK, key.alg)
         : await jose.importPKCS8(key.privateKeyPem as string, key.alg);
@@ -263,7 +276,8 @@ export async function startOidcIdp(options: OidcIdpOptions = {}): Promise<OidcId
     },
 
     async issueRegistrationAccessToken(clientId) {
-      if (store.get("Client", clientId) === undefined) throw new Error(`issueRegistrationAccessToken: no client ${clientId}`);
+      if (store.get("Client", clientId) === undefined)
+        throw new Error(`issueRegistrationAccessToken: no client ${clientId}`);
       const Token = (app.provider as OidcProvider).RegistrationAccessToken;
       return new Token({ clientId }).save();
     },

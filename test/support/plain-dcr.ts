@@ -79,7 +79,13 @@ export function registration(key: TestKey, extra: Json = {}): Json {
 /** RFC 7592 read-modify-write: the record as read, minus what a PUT must not carry, plus `changes`. */
 export function putBody(current: Json, changes: Json): Json {
   const body: Json = { ...current, ...changes };
-  for (const field of ["registration_access_token", "registration_client_uri", "client_id_issued_at", "client_secret_expires_at", "client_secret"]) {
+  for (const field of [
+    "registration_access_token",
+    "registration_client_uri",
+    "client_id_issued_at",
+    "client_secret_expires_at",
+    "client_secret",
+  ]) {
     delete body[field];
   }
   return body;

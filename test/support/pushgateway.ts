@@ -30,7 +30,9 @@ export async function startPushgateway(): Promise<Pushgateway> {
     const url = `http://127.0.0.1:${port}`;
     // Debian's build persists to /var/lib/prometheus/pushgateway.data by default, which every
     // gateway on the machine would then share (and reload): keep each one's metrics in memory.
-    const child: ChildProcess = spawn(bin, [`--web.listen-address=127.0.0.1:${port}`, "--persistence.file="], { stdio: "ignore" });
+    const child: ChildProcess = spawn(bin, [`--web.listen-address=127.0.0.1:${port}`, "--persistence.file="], {
+      stdio: "ignore",
+    });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && child.exitCode === null) {

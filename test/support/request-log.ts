@@ -22,7 +22,8 @@ export class RequestLog {
   count(method?: string, pathPrefix?: string): number {
     const wanted = method?.toUpperCase();
     return this.entries.filter(
-      (e) => (wanted === undefined || e.method === wanted) && (pathPrefix === undefined || e.path.startsWith(pathPrefix)),
+      (e) =>
+        (wanted === undefined || e.method === wanted) && (pathPrefix === undefined || e.path.startsWith(pathPrefix)),
     ).length;
   }
 

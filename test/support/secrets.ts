@@ -82,14 +82,18 @@ function needlesOf(secret: string, index: number): { label: string; slice: strin
 /** Secret members of private JWK sets. */
 export function privateMembers(...sets: ({ keys: Record<string, unknown>[] } | undefined)[]): string[] {
   const out: string[] = [];
-  for (const set of sets) for (const jwk of set?.keys ?? []) for (const m of PRIVATE_MEMBERS) if (typeof jwk[m] === "string") out.push(jwk[m] as string);
+  for (const set of sets)
+    for (const jwk of set?.keys ?? [])
+      for (const m of PRIVATE_MEMBERS) if (typeof jwk[m] === "string") out.push(jwk[m] as string);
   return out;
 }
 
 /** The secret values of a DcrClient's outputs: RAT, client secret, private key PEM and private JWK members. */
 export function outputSecrets(outputs: Record<string, unknown> | undefined): string[] {
   if (outputs === undefined) return [];
-  const values = [outputs.registrationAccessToken, outputs.clientSecret, outputs.privateKeyPem].filter((v): v is string => typeof v === "string");
+  const values = [outputs.registrationAccessToken, outputs.clientSecret, outputs.privateKeyPem].filter(
+    (v): v is string => typeof v === "string",
+  );
   return [...values, ...privateMembers(outputs.privateJwks as { keys: Record<string, unknown>[] } | undefined)];
 }
 

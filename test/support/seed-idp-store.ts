@@ -18,7 +18,8 @@ export interface Reply {
 
 export function errorReply(status: number, error: string, description: string): Reply {
   const reply: Reply = { status, body: { error, error_description: description } };
-  if (status === 401) reply.headers = { "www-authenticate": `Bearer error="${error}", error_description="${description}"` };
+  if (status === 401)
+    reply.headers = { "www-authenticate": `Bearer error="${error}", error_description="${description}"` };
   return reply;
 }
 
@@ -41,7 +42,13 @@ const PROFILES: Record<string, Json> = {
 const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 /** Fields the IdP manages; a PATCH may not set them. */
-const SERVER_FIELDS = ["client_id_issued_at", "registration_access_token", "registration_client_uri", "client_secret", "client_secret_expires_at"];
+const SERVER_FIELDS = [
+  "client_id_issued_at",
+  "registration_access_token",
+  "registration_client_uri",
+  "client_secret",
+  "client_secret_expires_at",
+];
 
 const SECRET_AUTH_METHODS = new Set(["client_secret_basic", "client_secret_post", "client_secret_jwt"]);
 
@@ -49,12 +56,14 @@ const SECRET_AUTH_METHODS = new Set(["client_secret_basic", "client_secret_post"
 export function validateMetadata(record: Json): Reply | undefined {
   const uris = record.redirect_uris;
   if (uris !== undefined) {
-    if (!Array.isArray(uris)) return errorReply(400, "invalid_redirect_uri", "redirect_uris must be an array of absolute URIs");
+    if (!Array.isArray(uris))
+      return errorReply(400, "invalid_redirect_uri", "redirect_uris must be an array of absolute URIs");
     for (const [i, uri] of uris.entries()) {
       if (typeof uri !== "string" || URL.parse(uri) === null) {
         return errorReply(400, "invalid_redirect_uri", `redirect_uris[${i}] must be an absolute URI`);
       }
-      if (uri.includes("#")) return errorReply(400, "invalid_redirect_uri", `redirect_uris[${i}] must not contain a fragment`);
+      if (uri.includes("#"))
+        return errorReply(400, "invalid_redirect_uri", `redirect_uris[${i}] must not contain a fragment`);
     }
   }
   const jwks = record.jwks;
@@ -64,13 +73,19 @@ export function validateMetadata(record: Json): Reply | undefined {
       return errorReply(400, "invalid_client_metadata", "jwks must be a JWK Set: an object with a keys array");
     }
     for (const [i, key] of keys.entries()) {
-      if (typeof key !== "object" || key === null) return errorReply(400, "invalid_client_metadata", `jwks.keys[${i}] must be a JWK object`);
+      if (typeof key !== "object" || key === null)
+        return errorReply(400, "invalid_client_metadata", `jwks.keys[${i}] must be a JWK object`);
       const leaked = PRIVATE_JWK_MEMBERS.filter((m) => m in key);
       if (leaked.length > 0) {
-        return errorReply(400, "invalid_client_metadata", `jwks.keys[${i}] must be a public key; it has private members ${leaked.join(", ")}`);
+        return errorReply(
+          400,
+          "invalid_client_metadata",
+          `jwks.keys[${i}] must be a public key; it has private members ${leaked.join(", ")}`,
+        );
       }
     }
-    if (record.jwks_uri !== undefined) return errorReply(400, "invalid_client_metadata", "jwks and jwks_uri must not both be present");
+    if (record.jwks_uri !== undefined)
+      return errorReply(400, "invalid_client_metadata", "jwks and jwks_uri must not both be present");
   }
   if (record.jwks_uri !== undefined && (typeof record.jwks_uri !== "string" || URL.parse(record.jwks_uri) === null)) {
     return errorReply(400, "invalid_client_metadata", "jwks_uri must be an absolute URI");
@@ -149,7 +164,10 @@ export class SeedStore {
 
   /** The record as the API shows it: stored fields + registration_client_uri (+ a RAT when given). */
   view(clientId: string, rat?: string): Json {
-    const body: Json = { ...structuredClone(this.clients.get(clientId)), registration_client_uri: this.clientUri(clientId) };
+    const body: Json = {
+      ...structuredClone(this.clients.get(clientId)),
+      registration_client_uri: this.clientUri(clientId),
+    };
     if (rat !== undefined) body.registration_access_token = rat;
     return body;
   }
@@ -168,7 +186,8 @@ export class SeedStore {
     let defaults: Json = {};
     if (profile !== undefined) {
       const known = typeof profile === "string" ? PROFILES[profile] : undefined;
-      if (!known) return errorReply(400, "invalid_client_metadata", `profile must be one of ${Object.keys(PROFILES).join(", ")}`);
+      if (!known)
+        return errorReply(400, "invalid_client_metadata", `profile must be one of ${Object.keys(PROFILES).join(", ")}`);
       defaults = structuredClone(known);
     }
     const record: Json = { ...defaults, ...stripServerFields(body) };
@@ -180,7 +199,8 @@ export class SeedStore {
       if (typeof body.client_id !== "string" || body.client_id === "") {
         return errorReply(400, "invalid_client_metadata", "client_id must be a non-empty string");
       }
-      if (this.clients.has(body.client_id)) return errorReply(409, "invalid_client_metadata", "client_id already registered");
+      if (this.clients.has(body.client_id))
+        return errorReply(409, "invalid_client_metadata", "client_id already registered");
       clientId = body.client_id;
     } else {
       do clientId = `client-${randomBytes(8).toString("hex")}`;
@@ -202,7 +222,9 @@ export class SeedStore {
   authorize(clientId: string, rat: string | undefined, unknownClientStatus: 401 | 404): Reply | undefined {
     if (rat === undefined) return invalidToken("a registration access token is required");
     if (!this.clients.has(clientId)) {
-      return unknownClientStatus === 404 ? errorReply(404, "not_found", "no client with this client_id") : invalidToken("registration access token is not valid");
+      return unknownClientStatus === 404
+        ? errorReply(404, "not_found", "no client with this client_id")
+        : invalidToken("registration access token is not valid");
     }
     if (this.rats.get(clientId) !== rat) return invalidToken("registration access token is invalid or expired");
     return undefined;
@@ -214,7 +236,11 @@ export class SeedStore {
       return errorReply(400, "invalid_request", "client_id cannot be changed");
     }
     if (body.client_secret !== undefined) {
-      return errorReply(400, "invalid_client_metadata", "client_secret cannot be updated through DCR; use the admin API");
+      return errorReply(
+        400,
+        "invalid_client_metadata",
+        "client_secret cannot be updated through DCR; use the admin API",
+      );
     }
     const record = structuredClone(this.clients.get(clientId) as Json);
     for (const [field, value] of Object.entries(stripServerFields(body))) {

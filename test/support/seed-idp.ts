@@ -177,7 +177,9 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
   /** The first live rule matching the request, consumed by one use. */
   const takeFailure = (method: string, path: string): FailRule | undefined => {
     const index = rules.findIndex(
-      (r) => (r.method === undefined || r.method.toUpperCase() === method) && (r.pathPrefix === undefined || path.startsWith(r.pathPrefix)),
+      (r) =>
+        (r.method === undefined || r.method.toUpperCase() === method) &&
+        (r.pathPrefix === undefined || path.startsWith(r.pathPrefix)),
     );
     const rule = rules[index];
     if (!rule) return undefined;
@@ -194,18 +196,30 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
       return { status: 200, body: { issuer: baseUrl, registration_endpoint: registrationEndpoint } };
     }
     if (path === REGISTER_PATH) {
-      if (method !== "POST") return errorReply(405, "unsupported_method", `${method} is not supported on the registration endpoint; use POST`);
+      if (method !== "POST")
+        return errorReply(
+          405,
+          "unsupported_method",
+          `${method} is not supported on the registration endpoint; use POST`,
+        );
       const body = await readJsonObject(req);
       const reply = store.register(bearer(req), body);
-      registrations.push({ ...(typeof body.client_id === "string" ? { clientId: body.client_id } : {}), status: reply.status });
+      registrations.push({
+        ...(typeof body.client_id === "string" ? { clientId: body.client_id } : {}),
+        status: reply.status,
+      });
       return reply;
     }
     if (path.startsWith(`${REGISTER_PATH}/`)) {
       const clientId = decodeURIComponent(path.slice(REGISTER_PATH.length + 1));
       if (method === "PUT") {
-        return { ...errorReply(405, "unsupported_method", "PUT is not supported; update with PATCH"), headers: { allow: "GET, PATCH, DELETE" } };
+        return {
+          ...errorReply(405, "unsupported_method", "PUT is not supported; update with PATCH"),
+          headers: { allow: "GET, PATCH, DELETE" },
+        };
       }
-      if (!["GET", "PATCH", "DELETE"].includes(method)) return errorReply(405, "unsupported_method", `${method} is not supported`);
+      if (!["GET", "PATCH", "DELETE"].includes(method))
+        return errorReply(405, "unsupported_method", `${method} is not supported`);
       const denied = store.authorize(clientId, bearer(req), unknownClientStatus);
       if (denied) return denied;
       if (method === "GET") return { status: 200, body: store.view(clientId) };
@@ -262,13 +276,18 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
 
   const server = await startLoggedServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) respond(res, errorReply(500, "server_error", err instanceof Error ? err.message : String(err)));
+      if (!res.headersSent)
+        respond(res, errorReply(500, "server_error", err instanceof Error ? err.message : String(err)));
       else res.destroy();
     });
   });
   const baseUrl = `http://${options.host ?? "127.0.0.1"}:${server.port}`;
   const registrationEndpoint = `${baseUrl}${REGISTER_PATH}`;
-  const store = new SeedStore(registrationEndpoint, options.iatUses ?? Number.POSITIVE_INFINITY, options.normalise === true ? normalise : undefined);
+  const store = new SeedStore(
+    registrationEndpoint,
+    options.iatUses ?? Number.POSITIVE_INFINITY,
+    options.normalise === true ? normalise : undefined,
+  );
   const initialAccessToken = store.mintIat().token;
 
   return {

@@ -92,7 +92,11 @@ function byoPems(): { name: string; alg: KeyAlgorithm; pem: string }[] {
   const ed = generateKeyPairSync("ed25519").privateKey;
   return [
     { name: "RSA PKCS#8 for RS256", alg: "RS256", pem: rsa.export({ type: "pkcs8", format: "pem" }) as string },
-    { name: "RSA PKCS#1 for RS256 (seed-style)", alg: "RS256", pem: rsa.export({ type: "pkcs1", format: "pem" }) as string },
+    {
+      name: "RSA PKCS#1 for RS256 (seed-style)",
+      alg: "RS256",
+      pem: rsa.export({ type: "pkcs1", format: "pem" }) as string,
+    },
     { name: "RSA PKCS#8 for PS256", alg: "PS256", pem: rsa.export({ type: "pkcs8", format: "pem" }) as string },
     { name: "P-256 PKCS#8 for ES256", alg: "ES256", pem: ec.export({ type: "pkcs8", format: "pem" }) as string },
     { name: "P-256 SEC1 for ES256", alg: "ES256", pem: ec.export({ type: "sec1", format: "pem" }) as string },
@@ -119,13 +123,43 @@ test("importPrivateKeyPem: bad PEMs fail with ERR_CONFIG naming signingKeyPem", 
   const cases: { name: string; pem: string; alg: KeyAlgorithm; reason: RegExp }[] = [
     { name: "garbage", pem: "not a key at all", alg: "RS256", reason: /is not a PEM/ },
     { name: "empty", pem: "", alg: "RS256", reason: /is not a PEM/ },
-    { name: "broken body", pem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", alg: "RS256", reason: /not a readable private key/ },
-    { name: "public key PEM", pem: rsa.publicKey.export({ type: "spki", format: "pem" }) as string, alg: "RS256", reason: /a private key is needed/ },
-    { name: "PKCS#1 public key", pem: rsa.publicKey.export({ type: "pkcs1", format: "pem" }) as string, alg: "RS256", reason: /a private key is needed/ },
-    { name: "certificate", pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", alg: "RS256", reason: /a private key is needed/ },
-    { name: "EC key for RS256", pem: pkcs8(ec), alg: "RS256", reason: /is an EC prime256v1 key, but keyAlgorithm RS256 needs an RSA key of at least 2048 bits/ },
+    {
+      name: "broken body",
+      pem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+      alg: "RS256",
+      reason: /not a readable private key/,
+    },
+    {
+      name: "public key PEM",
+      pem: rsa.publicKey.export({ type: "spki", format: "pem" }) as string,
+      alg: "RS256",
+      reason: /a private key is needed/,
+    },
+    {
+      name: "PKCS#1 public key",
+      pem: rsa.publicKey.export({ type: "pkcs1", format: "pem" }) as string,
+      alg: "RS256",
+      reason: /a private key is needed/,
+    },
+    {
+      name: "certificate",
+      pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      alg: "RS256",
+      reason: /a private key is needed/,
+    },
+    {
+      name: "EC key for RS256",
+      pem: pkcs8(ec),
+      alg: "RS256",
+      reason: /is an EC prime256v1 key, but keyAlgorithm RS256 needs an RSA key of at least 2048 bits/,
+    },
     { name: "RSA 1024 for RS256", pem: pkcs8(rsa1024), alg: "RS256", reason: /RSA 1024-bit key.*at least 2048 bits/ },
-    { name: "RSA for ES256", pem: pkcs8(rsa.privateKey), alg: "ES256", reason: /keyAlgorithm ES256 needs an EC P-256 key/ },
+    {
+      name: "RSA for ES256",
+      pem: pkcs8(rsa.privateKey),
+      alg: "ES256",
+      reason: /keyAlgorithm ES256 needs an EC P-256 key/,
+    },
     { name: "P-384 for ES256", pem: pkcs8(p384), alg: "ES256", reason: /EC secp384r1 key, but keyAlgorithm ES256/ },
     { name: "Ed25519 for PS256", pem: pkcs8(ed), alg: "PS256", reason: /ed25519 key, but keyAlgorithm PS256/ },
     { name: "EC for EdDSA", pem: pkcs8(ec), alg: "EdDSA", reason: /needs an Ed25519 key/ },
@@ -149,16 +183,57 @@ test("keyMaterialFromPrivateJwk: stored JWKs without kid, alg or private part fa
     { ...m.privateJwk, alg: "RS256" },
     { kty: "oct", k: "c2VjcmV0", kid: "k", alg: "RS256" },
   ];
-  for (const jwk of cases) await assert.rejects(keyMaterialFromPrivateJwk(jwk, AT.toISOString()), (e) => isDcrError(e, "ERR_KEY"));
+  for (const jwk of cases)
+    await assert.rejects(keyMaterialFromPrivateJwk(jwk, AT.toISOString()), (e) => isDcrError(e, "ERR_KEY"));
 });
 
 test("toPublicJwk: keeps kty/kid/alg/use and public members only", () => {
-  const rsa = { kty: "RSA", kid: "a", alg: "RS256", use: "enc", n: "nn", e: "AQAB", d: "x", p: "x", q: "x", dp: "x", dq: "x", qi: "x", oth: [], x5c: ["c"], key_ops: ["sign"] };
+  const rsa = {
+    kty: "RSA",
+    kid: "a",
+    alg: "RS256",
+    use: "enc",
+    n: "nn",
+    e: "AQAB",
+    d: "x",
+    p: "x",
+    q: "x",
+    dp: "x",
+    dq: "x",
+    qi: "x",
+    oth: [],
+    x5c: ["c"],
+    key_ops: ["sign"],
+  };
   assert.deepEqual(toPublicJwk(rsa), { kty: "RSA", kid: "a", alg: "RS256", use: "sig", n: "nn", e: "AQAB" });
-  assert.deepEqual(toPublicJwk({ kty: "EC", kid: "b", alg: "ES256", crv: "P-256", x: "xx", y: "yy", d: "dd" }), { kty: "EC", kid: "b", alg: "ES256", use: "sig", crv: "P-256", x: "xx", y: "yy" });
-  assert.deepEqual(toPublicJwk({ kty: "OKP", kid: "c", alg: "EdDSA", crv: "Ed25519", x: "xx", d: "dd" }), { kty: "OKP", kid: "c", alg: "EdDSA", use: "sig", crv: "Ed25519", x: "xx" });
-  for (const bad of [{ kty: "oct", kid: "k", alg: "HS256", k: "s" }, { kty: "RSA", alg: "RS256", n: "n", e: "e" }, { kty: "RSA", kid: "k", n: "n", e: "e" }, {}]) {
-    assert.throws(() => toPublicJwk(bad), (e) => isDcrError(e, "ERR_KEY"), JSON.stringify(bad));
+  assert.deepEqual(toPublicJwk({ kty: "EC", kid: "b", alg: "ES256", crv: "P-256", x: "xx", y: "yy", d: "dd" }), {
+    kty: "EC",
+    kid: "b",
+    alg: "ES256",
+    use: "sig",
+    crv: "P-256",
+    x: "xx",
+    y: "yy",
+  });
+  assert.deepEqual(toPublicJwk({ kty: "OKP", kid: "c", alg: "EdDSA", crv: "Ed25519", x: "xx", d: "dd" }), {
+    kty: "OKP",
+    kid: "c",
+    alg: "EdDSA",
+    use: "sig",
+    crv: "Ed25519",
+    x: "xx",
+  });
+  for (const bad of [
+    { kty: "oct", kid: "k", alg: "HS256", k: "s" },
+    { kty: "RSA", alg: "RS256", n: "n", e: "e" },
+    { kty: "RSA", kid: "k", n: "n", e: "e" },
+    {},
+  ]) {
+    assert.throws(
+      () => toPublicJwk(bad),
+      (e) => isDcrError(e, "ERR_KEY"),
+      JSON.stringify(bad),
+    );
   }
 });
 
@@ -170,7 +245,10 @@ test("hasPrivateMembers: table", () => {
 
 test("property: toPublicJwk never carries a private member or anything beyond the public shape", () => {
   const kty = fc.constantFrom("RSA", "EC", "OKP");
-  const extra = fc.dictionary(fc.constantFrom(...PRIVATE, "x5c", "key_ops", "ext", "n", "e", "crv", "x", "y", "use"), fc.string());
+  const extra = fc.dictionary(
+    fc.constantFrom(...PRIVATE, "x5c", "key_ops", "ext", "n", "e", "crv", "x", "y", "use"),
+    fc.string(),
+  );
   fc.assert(
     fc.property(kty, extra, (t, members) => {
       const out = toPublicJwk({ ...members, kty: t, kid: "k", alg: "RS256" });

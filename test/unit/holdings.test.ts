@@ -16,16 +16,42 @@ test("planHoldings: a bring-your-own key imported in this run is this run's rota
     { name: "nothing due, no import", policy: policy(), generates: false, active: "k1" },
     { name: "due at 31 days without an import: generate", policy: policy(), generates: true, active: "(generated)" },
     { name: "an import makes the imported key active", policy: policy(), own, generates: false, active: "byo" },
-    { name: "rotate now (0) does not supersede the import", policy: policy({ rotateAfterDays: 0 }), own, generates: false, active: "byo" },
-    { name: "rotate now without an import generates", policy: policy({ rotateAfterDays: 0 }), generates: true, active: "(generated)" },
-    { name: "a changed trigger counts as applied by the import", policy: policy({ rotationTrigger: "incident" }), own, generates: false, active: "byo" },
-    { name: "a changed trigger without an import generates", policy: policy({ rotationTrigger: "incident" }), generates: true, active: "(generated)" },
+    {
+      name: "rotate now (0) does not supersede the import",
+      policy: policy({ rotateAfterDays: 0 }),
+      own,
+      generates: false,
+      active: "byo",
+    },
+    {
+      name: "rotate now without an import generates",
+      policy: policy({ rotateAfterDays: 0 }),
+      generates: true,
+      active: "(generated)",
+    },
+    {
+      name: "a changed trigger counts as applied by the import",
+      policy: policy({ rotationTrigger: "incident" }),
+      own,
+      generates: false,
+      active: "byo",
+    },
+    {
+      name: "a changed trigger without an import generates",
+      policy: policy({ rotationTrigger: "incident" }),
+      generates: true,
+      active: "(generated)",
+    },
   ];
   for (const c of cases) {
     const now = c.name.startsWith("due at 31") ? at(31) : at(5);
     const { plan, used } = planHoldings(held, c.policy, now, naming, c.own);
     assert.equal(plan.generate !== null, c.generates, c.name);
-    assert.equal(c.generates ? plan.activeKid === plan.generate?.kid : plan.activeKid === c.active, true, `${c.name}: active ${plan.activeKid}`);
+    assert.equal(
+      c.generates ? plan.activeKid === plan.generate?.kid : plan.activeKid === c.active,
+      true,
+      `${c.name}: active ${plan.activeKid}`,
+    );
     assert.ok(used.includes("k1") && (!c.own || used.includes("byo")), `${c.name}: used kids kept`);
   }
   assert.equal(NEVER_DUE_DAYS * 86_400_000 > 99 * 365 * 86_400_000, true);
@@ -38,9 +64,21 @@ test("planHoldings: an explicit kid names only the very first key", () => {
 });
 
 test("needsSignerOfOurs: only when the key that would sign has no private half here", () => {
-  const { plan } = planHoldings({ keys: [{ kid: "inherited-20261101T000000Z", alg: "ES256", createdAt: T0 }], usedKids: ["inherited-20261101T000000Z"] }, policy(), at(1), naming);
+  const { plan } = planHoldings(
+    {
+      keys: [{ kid: "inherited-20261101T000000Z", alg: "ES256", createdAt: T0 }],
+      usedKids: ["inherited-20261101T000000Z"],
+    },
+    policy(),
+    at(1),
+    naming,
+  );
   assert.equal(needsSignerOfOurs(plan, new Set()), true, "an inherited key cannot sign");
-  assert.equal(needsSignerOfOurs(plan, new Set(["inherited-20261101T000000Z"])), false, "a key whose private half is held can");
+  assert.equal(
+    needsSignerOfOurs(plan, new Set(["inherited-20261101T000000Z"])),
+    false,
+    "a key whose private half is held can",
+  );
   assert.equal(needsSignerOfOurs(plan, new Set(), "inherited-20261101T000000Z"), false, "an imported key can");
   const due = planHoldings(held, policy(), at(31), naming).plan;
   assert.equal(needsSignerOfOurs(due, new Set()), false, "a key generated in this run can");

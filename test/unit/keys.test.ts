@@ -33,7 +33,9 @@ function policy(over: Partial<KeyPolicy> = {}): KeyPolicy {
 /** The state after the caller applies `plan` (as keyring does). */
 function apply(state: KeyState, plan: KeyPlan, p: KeyPolicy): KeyState {
   const managed = plan.generate ? [{ ...plan.generate }, ...plan.keep] : [...plan.keep];
-  const usedKids = [...new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid), ...managed.map((k) => k.kid)])];
+  const usedKids = [
+    ...new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid), ...managed.map((k) => k.kid)]),
+  ];
   const next: KeyState = { managed, usedKids };
   const trigger = p.rotationTrigger ?? state.appliedTrigger;
   if (trigger !== undefined) next.appliedTrigger = trigger;
@@ -44,27 +46,81 @@ const kids = (keys: readonly ManagedKey[]) => keys.map((k) => k.kid);
 const activeAfter = (plan: KeyPlan) => plan.generate?.kid ?? plan.keep[0]?.kid;
 
 test("planKeys: generation table", () => {
-  const cases: { name: string; state: KeyState; policy?: Partial<KeyPolicy>; naming?: { kidPrefix: string; kid?: string }; gen: boolean; reason?: RegExp }[] = [
+  const cases: {
+    name: string;
+    state: KeyState;
+    policy?: Partial<KeyPolicy>;
+    naming?: { kidPrefix: string; kid?: string };
+    gen: boolean;
+    reason?: RegExp;
+  }[] = [
     { name: "no managed key", state: { managed: [] }, gen: true, reason: /^no managed key yet$/ },
     { name: "fresh key", state: { managed: [key(10)] }, gen: false },
-    { name: "just under 30 days", state: { managed: [{ ...key(30), createdAt: new Date(NOW.getTime() - 30 * DAY + 1).toISOString() }] }, gen: false },
-    { name: "exactly 30 days", state: { managed: [key(30)] }, gen: true, reason: /is 30 days old \(rotateAfterDays=30\)/ },
+    {
+      name: "just under 30 days",
+      state: { managed: [{ ...key(30), createdAt: new Date(NOW.getTime() - 30 * DAY + 1).toISOString() }] },
+      gen: false,
+    },
+    {
+      name: "exactly 30 days",
+      state: { managed: [key(30)] },
+      gen: true,
+      reason: /is 30 days old \(rotateAfterDays=30\)/,
+    },
     { name: "31 days", state: { managed: [key(31)] }, gen: true, reason: /is 31 days old \(rotateAfterDays=30\)/ },
     { name: "rotateAfterDays=7", state: { managed: [key(8)] }, policy: { rotateAfterDays: 7 }, gen: true },
-    { name: "immediate rotation with 0 (fresh key)", state: { managed: [key(0.001)] }, policy: { rotateAfterDays: 0 }, gen: true, reason: /rotateAfterDays=0/ },
-    { name: "trigger set the first time", state: { managed: [key(1)] }, policy: { rotationTrigger: "r1" }, gen: true, reason: /rotationTrigger changed from unset to "r1"/ },
-    { name: "trigger already applied", state: { managed: [key(1)], appliedTrigger: "r1" }, policy: { rotationTrigger: "r1" }, gen: false },
-    { name: "trigger changed", state: { managed: [key(1)], appliedTrigger: "r1" }, policy: { rotationTrigger: "r2" }, gen: true, reason: /from "r1" to "r2"/ },
+    {
+      name: "immediate rotation with 0 (fresh key)",
+      state: { managed: [key(0.001)] },
+      policy: { rotateAfterDays: 0 },
+      gen: true,
+      reason: /rotateAfterDays=0/,
+    },
+    {
+      name: "trigger set the first time",
+      state: { managed: [key(1)] },
+      policy: { rotationTrigger: "r1" },
+      gen: true,
+      reason: /rotationTrigger changed from unset to "r1"/,
+    },
+    {
+      name: "trigger already applied",
+      state: { managed: [key(1)], appliedTrigger: "r1" },
+      policy: { rotationTrigger: "r1" },
+      gen: false,
+    },
+    {
+      name: "trigger changed",
+      state: { managed: [key(1)], appliedTrigger: "r1" },
+      policy: { rotationTrigger: "r2" },
+      gen: true,
+      reason: /from "r1" to "r2"/,
+    },
     { name: "trigger removed: no rotation", state: { managed: [key(1)], appliedTrigger: "r1" }, gen: false },
-    { name: "algorithm change", state: { managed: [key(1, "RS256")] }, policy: { algorithm: "ES256" }, gen: true, reason: /is RS256, keyAlgorithm is ES256/ },
-    { name: "old non-active key of another alg: no rotation", state: { managed: [key(1, "ES256"), key(5, "RS256")] }, policy: { algorithm: "ES256" }, gen: false },
+    {
+      name: "algorithm change",
+      state: { managed: [key(1, "RS256")] },
+      policy: { algorithm: "ES256" },
+      gen: true,
+      reason: /is RS256, keyAlgorithm is ES256/,
+    },
+    {
+      name: "old non-active key of another alg: no rotation",
+      state: { managed: [key(1, "ES256"), key(5, "RS256")] },
+      policy: { algorithm: "ES256" },
+      gen: false,
+    },
     { name: "only the active key's age counts", state: { managed: [key(45), key(2)] }, gen: false },
   ];
   for (const c of cases) {
     const p = policy(c.policy);
     const plan = planKeys(c.state, p, NOW, c.naming ?? NAMING);
     assert.equal(plan.generate !== null, c.gen, `${c.name}: ${plan.reasons.join("; ")}`);
-    if (c.reason) assert.ok(plan.reasons.some((r) => c.reason?.test(r)), `${c.name}: ${plan.reasons.join("; ")}`);
+    if (c.reason)
+      assert.ok(
+        plan.reasons.some((r) => c.reason?.test(r)),
+        `${c.name}: ${plan.reasons.join("; ")}`,
+      );
     if (plan.generate) {
       assert.equal(plan.generate.alg, p.algorithm, c.name);
       assert.equal(plan.generate.createdAt, NOW.toISOString(), c.name);
@@ -87,10 +143,16 @@ test("planKeys: kid naming — scheme, explicit first kid, collisions, seconds p
   const explicit = planKeys({ managed: [] }, policy(), NOW, { kidPrefix: "bff-sig", kid: "bff-sig-001" });
   assert.equal(explicit.generate?.kid, "bff-sig-001", "explicit kid names the first key");
 
-  const later = planKeys({ managed: [key(31, "RS256", "bff-sig-001")] }, policy(), NOW, { kidPrefix: "bff-sig", kid: "bff-sig-001" });
+  const later = planKeys({ managed: [key(31, "RS256", "bff-sig-001")] }, policy(), NOW, {
+    kidPrefix: "bff-sig",
+    kid: "bff-sig-001",
+  });
   assert.equal(later.generate?.kid, "bff-sig-20261128T101500Z", "explicit kid only for the first key");
 
-  const reused = planKeys({ managed: [], usedKids: ["bff-sig-001"] }, policy(), NOW, { kidPrefix: "bff-sig", kid: "bff-sig-001" });
+  const reused = planKeys({ managed: [], usedKids: ["bff-sig-001"] }, policy(), NOW, {
+    kidPrefix: "bff-sig",
+    kid: "bff-sig-001",
+  });
   assert.equal(reused.generate?.kid, "bff-sig-20261128T101500Z", "a used explicit kid is never reused");
 
   const collide = planKeys(
@@ -110,24 +172,109 @@ test("planKeys: a key from the future (clock behind) never outranks the new key"
   assert.equal(kidTime(plan.generate.kid)?.toISOString(), plan.generate.createdAt);
 
   const sameSecond = planKeys({ managed: [key(0, "RS256", "k")] }, policy({ rotateAfterDays: 0 }), NOW, NAMING);
-  assert.equal(sameSecond.generate?.createdAt, "2026-11-28T10:15:01.000Z", "a second rotation within one second moves on a second");
+  assert.equal(
+    sameSecond.generate?.createdAt,
+    "2026-11-28T10:15:01.000Z",
+    "a second rotation within one second moves on a second",
+  );
 });
 
 test("planKeys: retirement and cap table (seed: 60-day retirement, cap of 3)", () => {
-  const cases: { name: string; managed: ManagedKey[]; policy?: Partial<KeyPolicy>; keep: number[]; retire: number[]; gen: boolean }[] = [
+  const cases: {
+    name: string;
+    managed: ManagedKey[];
+    policy?: Partial<KeyPolicy>;
+    keep: number[];
+    retire: number[];
+    gen: boolean;
+  }[] = [
     // Indexes refer to `managed`.
-    { name: "60-day retirement", managed: [key(10), key(59), key(60), key(90)], policy: { maxKeys: 0 }, keep: [0, 1], retire: [2, 3], gen: false },
-    { name: "retirement disabled with 0", managed: [key(10), key(59), key(60), key(90)], policy: { retireAfterDays: 0, maxKeys: 0 }, keep: [0, 1, 2, 3], retire: [], gen: false },
-    { name: "retirement disabled with -1", managed: [key(10), key(90)], policy: { retireAfterDays: -1 }, keep: [0, 1], retire: [], gen: false },
-    { name: "3-key cap drops the oldest", managed: [key(5), key(20), key(10), key(15)], keep: [0, 2, 3], retire: [1], gen: false },
-    { name: "cap disabled with 0", managed: [key(1), key(2), key(3), key(4), key(5)], policy: { maxKeys: 0 }, keep: [0, 1, 2, 3, 4], retire: [], gen: false },
-    { name: "cap disabled with -1", managed: [key(1), key(2), key(3), key(4)], policy: { maxKeys: -1 }, keep: [0, 1, 2, 3], retire: [], gen: false },
-    { name: "rotation + cap: the new key counts", managed: [key(31), key(40), key(50)], keep: [0, 1], retire: [2], gen: true },
+    {
+      name: "60-day retirement",
+      managed: [key(10), key(59), key(60), key(90)],
+      policy: { maxKeys: 0 },
+      keep: [0, 1],
+      retire: [2, 3],
+      gen: false,
+    },
+    {
+      name: "retirement disabled with 0",
+      managed: [key(10), key(59), key(60), key(90)],
+      policy: { retireAfterDays: 0, maxKeys: 0 },
+      keep: [0, 1, 2, 3],
+      retire: [],
+      gen: false,
+    },
+    {
+      name: "retirement disabled with -1",
+      managed: [key(10), key(90)],
+      policy: { retireAfterDays: -1 },
+      keep: [0, 1],
+      retire: [],
+      gen: false,
+    },
+    {
+      name: "3-key cap drops the oldest",
+      managed: [key(5), key(20), key(10), key(15)],
+      keep: [0, 2, 3],
+      retire: [1],
+      gen: false,
+    },
+    {
+      name: "cap disabled with 0",
+      managed: [key(1), key(2), key(3), key(4), key(5)],
+      policy: { maxKeys: 0 },
+      keep: [0, 1, 2, 3, 4],
+      retire: [],
+      gen: false,
+    },
+    {
+      name: "cap disabled with -1",
+      managed: [key(1), key(2), key(3), key(4)],
+      policy: { maxKeys: -1 },
+      keep: [0, 1, 2, 3],
+      retire: [],
+      gen: false,
+    },
+    {
+      name: "rotation + cap: the new key counts",
+      managed: [key(31), key(40), key(50)],
+      keep: [0, 1],
+      retire: [2],
+      gen: true,
+    },
     { name: "rotation + retirement", managed: [key(31), key(61)], keep: [0], retire: [1], gen: true },
-    { name: "maxKeys=1 keeps only the new key", managed: [key(31), key(40)], policy: { maxKeys: 1 }, keep: [], retire: [0, 1], gen: true },
-    { name: "maxKeys=1 keeps the active key", managed: [key(3), key(4)], policy: { maxKeys: 1 }, keep: [0], retire: [1], gen: false },
-    { name: "the active key is never retired by age", managed: [key(100)], policy: { rotateAfterDays: 365 }, keep: [0], retire: [], gen: false },
-    { name: "retirement before cap", managed: [key(1), key(70), key(2), key(3)], keep: [0, 2, 3], retire: [1], gen: false },
+    {
+      name: "maxKeys=1 keeps only the new key",
+      managed: [key(31), key(40)],
+      policy: { maxKeys: 1 },
+      keep: [],
+      retire: [0, 1],
+      gen: true,
+    },
+    {
+      name: "maxKeys=1 keeps the active key",
+      managed: [key(3), key(4)],
+      policy: { maxKeys: 1 },
+      keep: [0],
+      retire: [1],
+      gen: false,
+    },
+    {
+      name: "the active key is never retired by age",
+      managed: [key(100)],
+      policy: { rotateAfterDays: 365 },
+      keep: [0],
+      retire: [],
+      gen: false,
+    },
+    {
+      name: "retirement before cap",
+      managed: [key(1), key(70), key(2), key(3)],
+      keep: [0, 2, 3],
+      retire: [1],
+      gen: false,
+    },
   ];
   for (const c of cases) {
     const plan = planKeys({ managed: c.managed }, policy(c.policy), NOW, NAMING);
@@ -140,7 +287,20 @@ test("planKeys: retirement and cap table (seed: 60-day retirement, cap of 3)", (
 });
 
 test("planKeys: retirement and cap reasons name the key and the policy", () => {
-  const plan = planKeys({ managed: [key(1, "RS256", "a"), key(61, "RS256", "b"), key(2, "RS256", "c"), key(3, "RS256", "d"), key(4, "RS256", "e")] }, policy(), NOW, NAMING);
+  const plan = planKeys(
+    {
+      managed: [
+        key(1, "RS256", "a"),
+        key(61, "RS256", "b"),
+        key(2, "RS256", "c"),
+        key(3, "RS256", "d"),
+        key(4, "RS256", "e"),
+      ],
+    },
+    policy(),
+    NOW,
+    NAMING,
+  );
   assert.deepEqual(plan.reasons, [
     "key b is 61 days old (retireAfterDays=60)",
     "key e is beyond the newest 3 (maxKeys=3)",
@@ -166,12 +326,22 @@ test("planKeys / dueAt: bad policy numbers fail with ERR_CONFIG naming the prope
     assert.throws(() => dueAt({ managed: [key(1)] }, policy(over)), is, JSON.stringify(over));
   }
   assert.doesNotThrow(() => planKeys({ managed: [key(1)] }, policy({ retireAfterDays: -5, maxKeys: -3 }), NOW, NAMING));
-  assert.throws(() => planKeys({ managed: [{ kid: "x", alg: "RS256", createdAt: "yesterday" }] }, policy(), NOW, NAMING), (e) => isDcrError(e, "ERR_KEY"));
-  assert.throws(() => planKeys({ managed: [] }, policy(), new Date(NaN), NAMING), (e) => isDcrError(e, "ERR_CONFIG"));
+  assert.throws(
+    () => planKeys({ managed: [{ kid: "x", alg: "RS256", createdAt: "yesterday" }] }, policy(), NOW, NAMING),
+    (e) => isDcrError(e, "ERR_KEY"),
+  );
+  assert.throws(
+    () => planKeys({ managed: [] }, policy(), new Date(NaN), NAMING),
+    (e) => isDcrError(e, "ERR_CONFIG"),
+  );
 });
 
 test("planKeys does not mutate its inputs", () => {
-  const state: KeyState = deepFreeze({ managed: [key(31), key(70), key(1, "ES256")], usedKids: ["a"], appliedTrigger: "x" });
+  const state: KeyState = deepFreeze({
+    managed: [key(31), key(70), key(1, "ES256")],
+    usedKids: ["a"],
+    appliedTrigger: "x",
+  });
   const p = deepFreeze(policy({ rotationTrigger: "y" }));
   const before = JSON.stringify(state);
   planKeys(state, p, NOW, NAMING);
@@ -182,9 +352,27 @@ test("activeKey: newest by createdAt; equal times → greater kid; identical kid
   assert.equal(activeKey([]), undefined);
   assert.equal(activeKey([key(5, "RS256", "a"), key(1, "RS256", "b"), key(3, "RS256", "c")])?.kid, "b");
   const t = NOW.toISOString();
-  assert.equal(activeKey([{ kid: "x-2", alg: "RS256", createdAt: t }, { kid: "x", alg: "RS256", createdAt: t }])?.kid, "x-2");
-  assert.equal(activeKey([{ kid: "x", alg: "RS256", createdAt: t }, { kid: "x-2", alg: "RS256", createdAt: t }])?.kid, "x-2");
-  assert.equal(activeKey([{ kid: "x", alg: "RS256", createdAt: t }, { kid: "x", alg: "ES256", createdAt: t }])?.alg, "ES256");
+  assert.equal(
+    activeKey([
+      { kid: "x-2", alg: "RS256", createdAt: t },
+      { kid: "x", alg: "RS256", createdAt: t },
+    ])?.kid,
+    "x-2",
+  );
+  assert.equal(
+    activeKey([
+      { kid: "x", alg: "RS256", createdAt: t },
+      { kid: "x-2", alg: "RS256", createdAt: t },
+    ])?.kid,
+    "x-2",
+  );
+  assert.equal(
+    activeKey([
+      { kid: "x", alg: "RS256", createdAt: t },
+      { kid: "x", alg: "ES256", createdAt: t },
+    ])?.alg,
+    "ES256",
+  );
 });
 
 test("dueAt: table", () => {
@@ -194,8 +382,18 @@ test("dueAt: table", () => {
     { name: "rotation of the active key", managed: [key(10)], want: at(20) },
     { name: "rotation already overdue", managed: [key(40)], want: at(-10) },
     { name: "a retirement comes first", managed: [key(10), key(55)], want: at(5) },
-    { name: "rotateAfterDays=0 is not time-based", managed: [key(10)], policy: { rotateAfterDays: 0 }, want: undefined },
-    { name: "rotateAfterDays=0, a retirement pending", managed: [key(10), key(50)], policy: { rotateAfterDays: 0 }, want: at(10) },
+    {
+      name: "rotateAfterDays=0 is not time-based",
+      managed: [key(10)],
+      policy: { rotateAfterDays: 0 },
+      want: undefined,
+    },
+    {
+      name: "rotateAfterDays=0, a retirement pending",
+      managed: [key(10), key(50)],
+      policy: { rotateAfterDays: 0 },
+      want: at(10),
+    },
     { name: "retirement disabled", managed: [key(10), key(55)], policy: { retireAfterDays: 0 }, want: at(20) },
     { name: "beyond what a Date can hold", managed: [key(1)], policy: { rotateAfterDays: 1e9 }, want: undefined },
   ];
@@ -217,17 +415,22 @@ const arbPolicy = (minRotate: number) =>
     { requiredKeys: ["algorithm", "rotateAfterDays", "retireAfterDays", "maxKeys"] },
   );
 /** Creation times on a coarse grid too, so equal times (ties) happen. */
-const arbTime = fc.oneof(fc.integer({ min: -300 * DAY, max: 30 * DAY }), fc.integer({ min: -12, max: 2 }).map((d) => d * 10 * DAY));
+const arbTime = fc.oneof(
+  fc.integer({ min: -300 * DAY, max: 30 * DAY }),
+  fc.integer({ min: -12, max: 2 }).map((d) => d * 10 * DAY),
+);
 const arbKid = fc.oneof(
   fc.stringMatching(/^[a-z]{1,3}$/),
-  fc.integer({ min: -300, max: 30 }).map((d) => `bff-sig-${new Date(T_BASE + d * DAY).toISOString().replace(/[-:]|\.\d+/g, "")}`),
+  fc
+    .integer({ min: -300, max: 30 })
+    .map((d) => `bff-sig-${new Date(T_BASE + d * DAY).toISOString().replace(/[-:]|\.\d+/g, "")}`),
 );
 const arbState: fc.Arbitrary<KeyState> = fc
   .record({
-    managed: fc.uniqueArray(
-      fc.record({ kid: arbKid, alg: fc.constantFrom(...KEY_ALGORITHMS), offset: arbTime }),
-      { selector: (k) => k.kid, maxLength: 8 },
-    ),
+    managed: fc.uniqueArray(fc.record({ kid: arbKid, alg: fc.constantFrom(...KEY_ALGORITHMS), offset: arbTime }), {
+      selector: (k) => k.kid,
+      maxLength: 8,
+    }),
     appliedTrigger: fc.option(fc.constantFrom("a", "b"), { nil: undefined }),
     usedKids: fc.array(arbKid, { maxLength: 4 }),
   })
@@ -272,7 +475,10 @@ test("property: cap and retirement hold after applying the plan", () => {
       if (p.retireAfterDays > 0) {
         for (const k of after.managed) {
           if (k.kid === active) continue;
-          assert.ok(now.getTime() - Date.parse(k.createdAt) < p.retireAfterDays * DAY, `${k.kid} is past retireAfterDays`);
+          assert.ok(
+            now.getTime() - Date.parse(k.createdAt) < p.retireAfterDays * DAY,
+            `${k.kid} is past retireAfterDays`,
+          );
         }
       }
     }),
@@ -304,7 +510,10 @@ test("property: dueAt agrees with planKeys (nothing just before, something at it
       assert.deepEqual(before.retire, [], before.reasons.join("; "));
       const at = planKeys(settled, p, due, NAMING);
       assert.ok(at.generate !== null || at.retire.length > 0, "at dueAt the plan acts");
-      assert.ok(at.reasons.every((r) => /days old/.test(r) || /beyond the newest/.test(r)), at.reasons.join("; "));
+      assert.ok(
+        at.reasons.every((r) => /days old/.test(r) || /beyond the newest/.test(r)),
+        at.reasons.join("; "),
+      );
     }),
     { numRuns: 500 },
   );

@@ -10,8 +10,20 @@ const AT = new Date("2026-11-28T10:15:00.789Z");
 test("makeKid: table", () => {
   const cases: { name: string; prefix: string; at: Date; taken: string[]; want: string }[] = [
     { name: "seed example", prefix: "bff-sig", at: AT, taken: [], want: "bff-sig-20261128T101500Z" },
-    { name: "milliseconds are dropped", prefix: "k", at: new Date("2026-01-02T03:04:05.999Z"), taken: [], want: "k-20260102T030405Z" },
-    { name: "collision → -2", prefix: "bff-sig", at: AT, taken: ["bff-sig-20261128T101500Z"], want: "bff-sig-20261128T101500Z-2" },
+    {
+      name: "milliseconds are dropped",
+      prefix: "k",
+      at: new Date("2026-01-02T03:04:05.999Z"),
+      taken: [],
+      want: "k-20260102T030405Z",
+    },
+    {
+      name: "collision → -2",
+      prefix: "bff-sig",
+      at: AT,
+      taken: ["bff-sig-20261128T101500Z"],
+      want: "bff-sig-20261128T101500Z-2",
+    },
     {
       name: "collisions → -3",
       prefix: "bff-sig",
@@ -19,16 +31,37 @@ test("makeKid: table", () => {
       taken: ["bff-sig-20261128T101500Z", "bff-sig-20261128T101500Z-2"],
       want: "bff-sig-20261128T101500Z-3",
     },
-    { name: "unrelated taken kids are ignored", prefix: "bff-sig", at: AT, taken: ["bff-sig-001"], want: "bff-sig-20261128T101500Z" },
-    { name: "year 1 pads to 4 digits", prefix: "p", at: new Date("0001-02-03T04:05:06Z"), taken: [], want: "p-00010203T040506Z" },
+    {
+      name: "unrelated taken kids are ignored",
+      prefix: "bff-sig",
+      at: AT,
+      taken: ["bff-sig-001"],
+      want: "bff-sig-20261128T101500Z",
+    },
+    {
+      name: "year 1 pads to 4 digits",
+      prefix: "p",
+      at: new Date("0001-02-03T04:05:06Z"),
+      taken: [],
+      want: "p-00010203T040506Z",
+    },
   ];
   for (const c of cases) assert.equal(makeKid(c.prefix, c.at, new Set(c.taken)), c.want, c.name);
 });
 
 test("makeKid: an empty prefix or an invalid date fails with ERR_CONFIG", () => {
-  assert.throws(() => makeKid("", AT, new Set()), (e) => isDcrError(e, "ERR_CONFIG") && /kidPrefix/.test(e.message));
-  assert.throws(() => makeKid("p", new Date(NaN), new Set()), (e) => isDcrError(e, "ERR_CONFIG"));
-  assert.throws(() => makeKid("p", new Date("+010000-01-01T00:00:00Z"), new Set()), (e) => isDcrError(e, "ERR_CONFIG"));
+  assert.throws(
+    () => makeKid("", AT, new Set()),
+    (e) => isDcrError(e, "ERR_CONFIG") && /kidPrefix/.test(e.message),
+  );
+  assert.throws(
+    () => makeKid("p", new Date(NaN), new Set()),
+    (e) => isDcrError(e, "ERR_CONFIG"),
+  );
+  assert.throws(
+    () => makeKid("p", new Date("+010000-01-01T00:00:00Z"), new Set()),
+    (e) => isDcrError(e, "ERR_CONFIG"),
+  );
 });
 
 test("kidTime: table", () => {
@@ -52,7 +85,11 @@ test("kidTime: table", () => {
 
 test("property: kidTime(makeKid(p, d, taken)) is d to the second, and the kid is never taken", () => {
   const prefix = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
-  const date = fc.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true });
+  const date = fc.date({
+    min: new Date("0000-01-01T00:00:00Z"),
+    max: new Date("9999-12-31T23:59:59.999Z"),
+    noInvalidDate: true,
+  });
   fc.assert(
     fc.property(prefix, date, fc.nat({ max: 4 }), (p, d, collisions) => {
       const taken = new Set<string>();

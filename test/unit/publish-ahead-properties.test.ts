@@ -6,7 +6,15 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { activeKey, applyPlan, dueAt, planKeys, type KeyPlan, type KeyPolicy, type KeyState } from "../../provider/plan/keys";
+import {
+  activeKey,
+  applyPlan,
+  dueAt,
+  planKeys,
+  type KeyPlan,
+  type KeyPolicy,
+  type KeyState,
+} from "../../provider/plan/keys";
 import { KEY_ALGORITHMS } from "../../provider/crypto";
 
 const DAY = 86_400_000;
@@ -31,7 +39,11 @@ const arbPolicy: fc.Arbitrary<KeyPolicy> = fc
 /** One `pulumi up`: after a gap, or exactly when the planner's next step is due (or 1 ms before). */
 type Run = { kind: "gap"; ms: number; trigger: boolean } | { kind: "due"; offsetMs: 0 | -1 };
 const arbRun: fc.Arbitrary<Run> = fc.oneof(
-  fc.record({ kind: fc.constant("gap" as const), ms: fc.integer({ min: 0, max: 40 * DAY }), trigger: fc.integer({ min: 0, max: 11 }).map((n) => n === 0) }),
+  fc.record({
+    kind: fc.constant("gap" as const),
+    ms: fc.integer({ min: 0, max: 40 * DAY }),
+    trigger: fc.integer({ min: 0, max: 11 }).map((n) => n === 0),
+  }),
   fc.record({ kind: fc.constant("due" as const), offsetMs: fc.constantFrom(0 as const, -1 as const) }),
 );
 const arbRuns = fc.array(arbRun, { minLength: 1, maxLength: 40 });
@@ -78,7 +90,8 @@ test("property: at every instant the active key is published; at most one key wa
         assert.ok(kids.includes(plan.activeKid), "the active key is among the published keys");
         assert.equal(activeKey(after.managed)?.kid, plan.activeKid, "the stored state names the same active key");
         assert.ok(after.managed.filter((k) => k.activatesAt !== undefined).length <= 1, "at most one key waits");
-        if (p.maxKeys > 0) assert.ok(after.managed.length <= p.maxKeys, `${after.managed.length} keys > maxKeys ${p.maxKeys}`);
+        if (p.maxKeys > 0)
+          assert.ok(after.managed.length <= p.maxKeys, `${after.managed.length} keys > maxKeys ${p.maxKeys}`);
       });
     }),
     { numRuns: 300 },
@@ -93,18 +106,30 @@ test("property: a key becomes active by time only after being published publishA
         if (plan.generate?.activatesAt !== undefined) {
           seen.published++;
           const was = activeKey(before.managed);
-          if (was && Date.parse(plan.generate.activatesAt) > Date.parse(was.activatedAt ?? was.createdAt) + p.rotateAfterDays * DAY) seen.late++;
+          if (
+            was &&
+            Date.parse(plan.generate.activatesAt) >
+              Date.parse(was.activatedAt ?? was.createdAt) + p.rotateAfterDays * DAY
+          )
+            seen.late++;
         }
         const ahead = (p.publishAheadDays as number) * DAY;
         for (const k of after.managed) {
-          if (k.activatedAt !== undefined) assert.ok(Date.parse(k.activatedAt) - Date.parse(k.createdAt) >= ahead, `${k.kid} active too early`);
-          if (k.activatesAt !== undefined) assert.ok(Date.parse(k.activatesAt) - Date.parse(k.createdAt) >= ahead, `${k.kid} scheduled too early`);
+          if (k.activatedAt !== undefined)
+            assert.ok(Date.parse(k.activatedAt) - Date.parse(k.createdAt) >= ahead, `${k.kid} active too early`);
+          if (k.activatesAt !== undefined)
+            assert.ok(Date.parse(k.activatesAt) - Date.parse(k.createdAt) >= ahead, `${k.kid} scheduled too early`);
         }
-        if (plan.generate && plan.generate.activatesAt === undefined) assert.ok(immediate, `a key active at once without an immediate reason: ${plan.reasons.join("; ")}`);
+        if (plan.generate && plan.generate.activatesAt === undefined)
+          assert.ok(immediate, `a key active at once without an immediate reason: ${plan.reasons.join("; ")}`);
         const waiting = before.managed.find((k) => k.activatesAt !== undefined);
         if (waiting && !immediate) {
           const due = Date.parse(waiting.activatesAt as string) <= t;
-          assert.equal(plan.activeKid === waiting.kid, due, `key ${waiting.kid} activates exactly when its date has come`);
+          assert.equal(
+            plan.activeKid === waiting.kid,
+            due,
+            `key ${waiting.kid} activates exactly when its date has come`,
+          );
           if (due) seen.activated++;
         }
       });
@@ -139,7 +164,11 @@ test("property: kids are never reused, and a run right after a run changes nothi
           seen.add(plan.generate.kid);
         }
         const again = planKeys(after, policy, new Date(t), NAMING);
-        assert.deepEqual([again.generate, again.retire, again.activeKid], [null, [], plan.activeKid], again.reasons.join("; "));
+        assert.deepEqual(
+          [again.generate, again.retire, again.activeKid],
+          [null, [], plan.activeKid],
+          again.reasons.join("; "),
+        );
         const due = dueAt(after, policy);
         if (due) assert.ok(due.getTime() > t, "the next step is in the future");
       });
@@ -154,7 +183,8 @@ test("property: dueAt is the next instant anything happens (publication, activat
       lifetime(p, runs, ({ after, policy }) => {
         const due = dueAt(after, policy);
         assert.ok(due, "with rotateAfterDays > 0 a step is always ahead");
-        const acts = (x: KeyPlan) => x.generate !== null || x.retire.length > 0 || x.activeKid !== activeKey(after.managed)?.kid;
+        const acts = (x: KeyPlan) =>
+          x.generate !== null || x.retire.length > 0 || x.activeKid !== activeKey(after.managed)?.kid;
         const early = planKeys(after, policy, new Date(due.getTime() - 1), NAMING);
         assert.ok(!acts(early), `acted before dueAt: ${early.reasons.join("; ")}`);
         const onTime = planKeys(after, policy, due, NAMING);

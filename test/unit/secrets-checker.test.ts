@@ -26,7 +26,8 @@ interface TestKey {
 }
 
 async function testKey(alg: KeyAlgorithm): Promise<TestKey> {
-  const options: jose.GenerateKeyPairOptions = alg === "EdDSA" ? { extractable: true, crv: "Ed25519" } : { extractable: true };
+  const options: jose.GenerateKeyPairOptions =
+    alg === "EdDSA" ? { extractable: true, crv: "Ed25519" } : { extractable: true };
   const { publicKey, privateKey } = await jose.generateKeyPair(alg, options);
   return {
     pem: await jose.exportPKCS8(privateKey),
@@ -66,13 +67,28 @@ const narrow = (s: string): string => s.replace(/\s+/g, "").replace(/(.{20})/g, 
 const SHAPES: [string, (s: string) => string][] = [
   ["printed in a log line", (s) => `info: client registered with ${s} (ok)`],
   ["with CRLF line breaks", (s) => `log:\r\n${s.replace(/\n/g, "\r\n")}`],
-  ["re-wrapped at 76 columns and indented", (s) => `key: |\n    ${s.replace(/\n/g, "").replace(/(.{76})/g, "$1\n    ")}`],
+  [
+    "re-wrapped at 76 columns and indented",
+    (s) => `key: |\n    ${s.replace(/\n/g, "").replace(/(.{76})/g, "$1\n    ")}`,
+  ],
   ["inside JSON", (s) => JSON.stringify({ outputs: { value: s } })],
   ["inside JSON stringified twice", (s) => JSON.stringify({ log: JSON.stringify({ outputs: { value: s } }) })],
-  ["in the message of an Error's cause, util.inspect", (s) => inspect(new Error("update failed", { cause: new Error(`the IdP said: ${s}`) }))],
-  ["in a property of an Error's cause, util.inspect", (s) => inspect(new Error("update failed", { cause: Object.assign(new Error("bad answer"), { body: s }) }))],
-  ["wrapped at 20 columns, inside JSON stringified twice", (s) => JSON.stringify({ log: JSON.stringify({ value: narrow(s) }) })],
-  ["wrapped at 20 columns, in a property of an Error's cause, util.inspect", (s) => inspect(new Error("failed", { cause: Object.assign(new Error("bad"), { body: narrow(s) }) }))],
+  [
+    "in the message of an Error's cause, util.inspect",
+    (s) => inspect(new Error("update failed", { cause: new Error(`the IdP said: ${s}`) })),
+  ],
+  [
+    "in a property of an Error's cause, util.inspect",
+    (s) => inspect(new Error("update failed", { cause: Object.assign(new Error("bad answer"), { body: s }) })),
+  ],
+  [
+    "wrapped at 20 columns, inside JSON stringified twice",
+    (s) => JSON.stringify({ log: JSON.stringify({ value: narrow(s) }) }),
+  ],
+  [
+    "wrapped at 20 columns, in a property of an Error's cause, util.inspect",
+    (s) => inspect(new Error("failed", { cause: Object.assign(new Error("bad"), { body: narrow(s) }) })),
+  ],
   ["\\u-escaped as Go's JSON encoder may write it", (s) => `{"v":"${s.replace(/[+/=\n]/g, unicodeEscape)}"}`],
   ["percent-encoded in a URL", (s) => `PUT http://127.0.0.1:9091/metrics/job/x?v=${encodeURIComponent(s)}`],
   ["in the other base64 alphabet", (s) => s.replace(/[+/_-]/g, (c) => SWAP[c] as string)],
@@ -82,7 +98,10 @@ const SHAPES: [string, (s: string) => string][] = [
 /** Shapes only a token takes: base64-encoded as a whole. */
 const TOKEN_SHAPES: [string, (s: string) => string][] = [
   ["base64-encoded in a Basic header", (s) => `authorization: Basic ${Buffer.from(`bff:${s}`).toString("base64")}`],
-  ["base64url-encoded in a Pushgateway label", (s) => `PUT /metrics/job/pulumi_dcr/token@base64/${Buffer.from(s).toString("base64url")}`],
+  [
+    "base64url-encoded in a Pushgateway label",
+    (s) => `PUT /metrics/job/pulumi_dcr/token@base64/${Buffer.from(s).toString("base64url")}`,
+  ],
 ];
 
 test("every planted secret is found in every shape: PEMs and private JWK members of RS256/PS256/ES256/EdDSA, RAT, IAT, admin token", async () => {
@@ -118,14 +137,32 @@ test("clean text is not flagged: public halves, other keys of the same algorithm
   for (const [alg, key] of keys) {
     parts.push(`${alg} public JWK ${JSON.stringify(key.publicJwk)}`, key.spki, JSON.stringify({ spki: key.spki }));
   }
-  for (const other of others) parts.push(other.pem, JSON.stringify(other.privateJwk), inspect(new Error("x", { cause: Object.assign(new Error("y"), { pem: other.pem }) })));
+  for (const other of others)
+    parts.push(
+      other.pem,
+      JSON.stringify(other.privateJwk),
+      inspect(new Error("x", { cause: Object.assign(new Error("y"), { pem: other.pem }) })),
+    );
   parts.push(
     "PATCH http://127.0.0.1:4000/api/oidc/register/bff-server answered 400 invalid_client_metadata: token [redacted] may not do this",
     inspect(new Error("rejected for Bearer [redacted]", { cause: new Error("registration_access_token: [redacted]") })),
-    JSON.stringify({ kid: "dcr-20270101T000000Z", clientId: "bff-server", privateKeyPem: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: randomBytes(900).toString("base64") } }),
+    JSON.stringify({
+      kid: "dcr-20270101T000000Z",
+      clientId: "bff-server",
+      privateKeyPem: {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        ciphertext: randomBytes(900).toString("base64"),
+      },
+    }),
   );
   for (let i = 0; i < 2000; i++) parts.push(`noise ${token()} ${randomBytes(48).toString("base64")}`);
-  assert.deepEqual(leaks(parts.join("\n"), secrets.map((s) => s.value)), []);
+  assert.deepEqual(
+    leaks(
+      parts.join("\n"),
+      secrets.map((s) => s.value),
+    ),
+    [],
+  );
 });
 
 test("what leaks() reports names the secret, never its value; values too short or not strings are skipped", async () => {

@@ -17,7 +17,11 @@ test(`the bad-input corpus (${BAD_INPUTS.length} cases) fails in check, naming t
     const hit = failures?.find((f) => f.property === c.property);
     assert.ok(hit, `${c.name}: expected a failure for "${c.property}", got ${JSON.stringify(failures)}`);
     assert.match(hit.reason, c.reason, `${c.name}: reason`);
-    assert.deepEqual(leaks(JSON.stringify(failures), [BASE.initialAccessToken, c.inputs.signingKeyPem]), [], `${c.name}: no secret in reasons`);
+    assert.deepEqual(
+      leaks(JSON.stringify(failures), [BASE.initialAccessToken, c.inputs.signingKeyPem]),
+      [],
+      `${c.name}: no secret in reasons`,
+    );
   }
 });
 
@@ -47,7 +51,12 @@ test("config strings are parsed: numbers, booleans, lists, JSON objects, upper/l
 
 test("redirectUris from config: space separated (DCR_REDIRECT_URIS), comma separated, or a JSON list", () => {
   const want = ["https://a.example.com/cb", "https://b.example.com/cb"];
-  for (const given of ["https://a.example.com/cb https://b.example.com/cb", "https://a.example.com/cb,https://b.example.com/cb", JSON.stringify(want), " https://a.example.com/cb\nhttps://b.example.com/cb "]) {
+  for (const given of [
+    "https://a.example.com/cb https://b.example.com/cb",
+    "https://a.example.com/cb,https://b.example.com/cb",
+    JSON.stringify(want),
+    " https://a.example.com/cb\nhttps://b.example.com/cb ",
+  ]) {
     const { inputs, failures } = validateInputs({ ...BASE, redirectUris: given });
     assert.deepEqual(failures, [], given);
     assert.deepEqual(inputs.redirectUris, want, given);
@@ -64,7 +73,10 @@ test("http is accepted on loopback; custom reverse-domain redirect schemes are a
 });
 
 test("values unknown during preview pass unchecked", () => {
-  const { inputs, failures } = validateInputs({ registrationEndpoint: UNKNOWN, redirectUris: ["https://a.example.com", UNKNOWN] });
+  const { inputs, failures } = validateInputs({
+    registrationEndpoint: UNKNOWN,
+    redirectUris: ["https://a.example.com", UNKNOWN],
+  });
   assert.deepEqual(failures, []);
   assert.equal(inputs.registrationEndpoint, UNKNOWN);
 });
@@ -73,6 +85,9 @@ test("a new client without IAT, adopt or openRegistration fails in check with an
   const { failures } = await check({} as DcrInputs, { registrationEndpoint: BASE.registrationEndpoint } as DcrInputs);
   assert.equal(failures?.[0]?.property, "initialAccessToken");
   assert.match(failures?.[0]?.reason ?? "", /admin console or admin API.*dcr:initialAccessToken/s);
-  const existing = await check({ registrationEndpoint: BASE.registrationEndpoint } as DcrInputs, { registrationEndpoint: BASE.registrationEndpoint } as DcrInputs);
+  const existing = await check(
+    { registrationEndpoint: BASE.registrationEndpoint } as DcrInputs,
+    { registrationEndpoint: BASE.registrationEndpoint } as DcrInputs,
+  );
   assert.deepEqual(existing.failures, [], "removing the IAT after create is fine");
 });
