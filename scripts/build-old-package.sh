@@ -53,6 +53,10 @@ packed=("$tmp"/pack/*.tgz)
   log "npm pack produced no single tarball in $tmp/pack"
   exit 1
 }
+tar -tzf "${packed[0]}" | grep -x 'package/dist/provider/index.js' >/dev/null || {
+  log "the tarball built at ${commit:0:12} has no dist/provider/index.js"
+  exit 1
+}
 mv "${packed[0]}" "$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
 log "packed $(basename "${packed[0]}") at ${commit:0:12} into $out"
