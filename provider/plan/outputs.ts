@@ -128,3 +128,23 @@ export function withoutSchedule(outputs: DcrOutputs): DcrOutputs {
   const { nextKid: _k, nextKeyActivatesAt: _a, nextPrivateKeyPem: _p, nextRotationAt: _r, ...rest } = outputs;
   return rest;
 }
+
+/**
+ * Outputs of an update that sends nothing (nothing differs at the IdP): the old outputs with the
+ * new keyring and desired record. With jwksUri the application serves `jwks`, so it still
+ * follows the keys; inline, `jwks` stays what the IdP holds.
+ */
+export function unchangedOutputs(
+  olds: DcrOutputs,
+  ring: Keyring,
+  desired: DesiredRecord,
+  published: Jwks,
+  inputs: Pick<DcrInputs, "adminToken">,
+): DcrOutputs {
+  return compact({
+    ...withoutSchedule(olds),
+    ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? published : olds.jwks),
+    desired,
+    adminToken: inputs.adminToken,
+  }) as DcrOutputs;
+}
