@@ -10,7 +10,7 @@ import type { DcrInputs, DcrOutputs, DesiredRecord } from "../types";
 import type { CoreContext } from "./context";
 
 /** The bring-your-own key PEM: the input, else stack config. */
-export function ownPem(inputs: DcrInputs, ctx: CoreContext): string | undefined {
+function ownPem(inputs: DcrInputs, ctx: CoreContext): string | undefined {
   return secretArg(inputs.signingKeyPem, ctx.secrets.signingKeyPem);
 }
 

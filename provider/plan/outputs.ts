@@ -52,7 +52,7 @@ export function observed(props: DcrOutputs, record: ClientRecord): DcrOutputs {
 }
 
 /** The outputs a keyring carries, with the next instant anything time-based is due. */
-export function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
+function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
   const due = dueAt(
     {
       managed: ring.records,
@@ -109,7 +109,7 @@ export function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring
 }
 
 /** Outputs about the key published ahead (each undefined when there is none). */
-export function nextKeyOutputs(
+function nextKeyOutputs(
   ring: Keyring,
 ): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
   return {
