@@ -109,9 +109,7 @@ export function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring
 }
 
 /** Outputs about the key published ahead (each undefined when there is none). */
-function nextKeyOutputs(
-  ring: Keyring,
-): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
+function nextKeyOutputs(ring: Keyring): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
   return {
     nextKid: ring.next?.kid,
     nextKeyActivatesAt: ring.next?.activatesAt,
