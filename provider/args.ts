@@ -4,7 +4,7 @@
  * replaces which setting of the container-start bootstrap helper is in docs/runbook-mapping.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { KeyAlgorithm } from "./crypto";
+import type { KeyAlgorithm } from "./key-algorithms";
 import type { RedirectUpdateMode } from "./plan/redirects";
 
 /** Credentials of an existing client to take over instead of registering a new one. */

@@ -6,12 +6,10 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import * as jose from "jose";
 import { DcrError, detailOf } from "./errors";
+import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from "./key-algorithms";
+import { keyAlgorithmProblem } from "./plan/policy";
 
-/** Signing algorithms a managed key can use (JWA, RFC 7518 §3.1; EdDSA per RFC 8037). */
-export type KeyAlgorithm = "RS256" | "PS256" | "ES256" | "EdDSA";
-
-/** Every {@link KeyAlgorithm}, in documentation order. */
-export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = Object.freeze(["RS256", "PS256", "ES256", "EdDSA"]);
+export { KEY_ALGORITHMS, type KeyAlgorithm } from "./key-algorithms";
 
 /**
  * A public signing JWK as published in the client's `jwks`: `kty`, `kid`, `alg`, `use: "sig"`
@@ -211,14 +209,9 @@ function needs(alg: KeyAlgorithm): string {
   return `an RSA key of at least ${MIN_RSA_BITS} bits`;
 }
 
-function isKeyAlgorithm(alg: unknown): alg is KeyAlgorithm {
-  return typeof alg === "string" && (KEY_ALGORITHMS as readonly string[]).includes(alg);
-}
-
 function assertAlgorithm(alg: unknown): asserts alg is KeyAlgorithm {
-  if (!isKeyAlgorithm(alg)) {
-    throw new DcrError("ERR_CONFIG", `"keyAlgorithm" must be one of ${KEY_ALGORITHMS.join(", ")}; got ${String(alg)}`);
-  }
+  const problem = keyAlgorithmProblem(alg);
+  if (problem !== undefined) throw new DcrError("ERR_CONFIG", `"keyAlgorithm" ${problem}; got ${String(alg)}`);
 }
 
 function isoOf(d: Date): string {

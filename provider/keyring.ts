@@ -1,6 +1,8 @@
 /**
- * Carries out a key plan: generates (or imports) key material, and assembles what state
- * records about keys — records, private JWKs, public halves, the active PEM, used kids.
+ * Carries out a key plan: generates (or imports) key material and exports it in the forms state
+ * records — records, the active private JWK and PEM, public halves, used kids. Every decision
+ * (which keys, which kid, which public half, what is dropped, which key is next) comes from
+ * plan/holdings.ts, plan/keys.ts and plan/ring.ts.
  */
 import { DcrError } from "./errors";
 import {
@@ -12,9 +14,10 @@ import {
   type KeyMaterial,
   type PublicJwk,
 } from "./crypto";
-import { kidTime, makeKid } from "./plan/kid";
-import { needsSignerOfOurs, planHoldings } from "./plan/holdings";
-import { copyKey, type KeyPlan, type KeyPolicy } from "./plan/keys";
+import { addedKeyName, needsSignerOfOurs, planHoldings } from "./plan/holdings";
+import { triggerAfter, type KeyPlan, type KeyPolicy } from "./plan/keys";
+import type { KidNaming } from "./plan/kid";
+import { keptKids, planRing, publicHalves } from "./plan/ring";
 import type { Jwks, KeyRecord } from "./types";
 
 /** What state holds about keys before a change. */
@@ -58,41 +61,27 @@ export interface NextKey {
 /** Holdings of a client that has no keys yet. */
 export const NO_KEYS: KeyHoldings = { keys: [], privateJwks: { keys: [] }, jwks: { keys: [] }, usedKids: [] };
 
-/**
- * Keys found at the IdP whose kid carries a creation time (e.g. from an adopted client) are
- * "inherited": aged, retired and capped like ours, but never active (we lack their private key).
- */
-export function inheritedKeys(idp: Jwks, algorithm: KeyAlgorithm): KeyRecord[] {
-  const out: KeyRecord[] = [];
-  for (const k of idp.keys) {
-    const t = typeof k.kid === "string" ? kidTime(k.kid) : undefined;
-    if (t) out.push({ kid: k.kid, alg: (k.alg as KeyAlgorithm | undefined) ?? algorithm, createdAt: t.toISOString() });
-  }
-  return out;
-}
-
-/** A bring-your-own key to add as the newest key, when its PEM is new. */
+/** Imports a bring-your-own key as the newest key, named by the one kid rule (plan/holdings.ts). */
 export async function importOwnKey(
   pem: string,
   alg: KeyAlgorithm,
-  naming: { kidPrefix: string; kid?: string },
-  taken: ReadonlySet<string>,
+  naming: KidNaming,
+  taken: Iterable<string>,
   now: Date,
 ): Promise<KeyMaterial> {
-  const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const kid = naming.kid !== undefined && !taken.has(naming.kid) ? naming.kid : makeKid(naming.kidPrefix, at, taken);
-  return importPrivateKeyPem(pem, alg, kid, at);
+  const { kid, createdAt } = addedKeyName(naming, now, taken);
+  return importPrivateKeyPem(pem, alg, kid, createdAt);
 }
 
 /**
  * Plan and apply: `own` (a freshly imported BYO key) joins as the newest key first; then the
- * planner decides generation, retirement and the cap.
+ * planner decides generation, retirement and the cap, and plan/ring.ts what the ring holds.
  */
 export async function applyKeys(
   held: KeyHoldings,
   policy: KeyPolicy,
   now: Date,
-  naming: { kidPrefix: string; kid?: string },
+  naming: KidNaming,
   own?: KeyMaterial,
 ): Promise<Keyring> {
   const hasPrivate = new Set(held.privateJwks.keys.map((j) => j.kid as string));
@@ -100,8 +89,8 @@ export async function applyKeys(
   let planned = planHoldings(held, policy, now, naming, own);
   if (needsSignerOfOurs(planned.plan, hasPrivate, own?.kid)) {
     // The active key is inherited (no private half here): add a fresh key of ours as active.
-    const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    own = await generateKeyMaterial(policy.algorithm, makeKid(naming.kidPrefix, at, new Set(planned.used)), at);
+    const { kid, createdAt } = addedKeyName({ kidPrefix: naming.kidPrefix }, now, planned.used);
+    own = await generateKeyMaterial(policy.algorithm, kid, createdAt);
     planned = planHoldings(held, policy, now, naming, own);
   }
   const { plan, used } = planned;
@@ -112,64 +101,57 @@ export async function applyKeys(
     materials.set(g.kid, await generateKeyMaterial(g.alg, g.kid, new Date(g.createdAt)));
     used.push(g.kid);
   }
-  const kept = plan.generate ? [plan.generate, ...plan.keep] : plan.keep;
-  const keptKids = new Set(kept.map((k) => k.kid));
-  const heldNext = await heldNextKey(held, keptKids);
+  const kept = keptKids(plan);
+  const heldNext = await heldNextKey(held, kept);
   if (heldNext) materials.set(heldNext.kid, heldNext);
 
-  // Public halves: the IdP's set (or, with jwksUri, the served set), then our own private
-  // JWKs (state written before private halves were pruned), then keys made in this run and the
-  // key published ahead (from its private half, so drift at the IdP cannot lose it).
-  const publicByKid = new Map<string, PublicJwk>();
-  for (const k of held.jwks.keys) if (keptKids.has(k.kid)) publicByKid.set(k.kid, k);
-  for (const jwk of held.privateJwks.keys)
-    if (keptKids.has(jwk.kid as string)) publicByKid.set(jwk.kid as string, toPublicJwk(jwk));
-  for (const m of materials.values()) if (keptKids.has(m.kid)) publicByKid.set(m.kid, m.publicJwk);
-
-  const active = kept.find((k) => k.kid === plan.activeKid);
-  if (!active) throw new Error("key planner kept no active key"); // planner guarantees an active key
-  // Only the active key signs, so only its private half is kept (and the next key's, as
-  // nextPrivateKeyPem): a rotated-out key's private half is discarded (less secret material at
-  // rest, ~1.8 KB less state per RSA key). An older key whose public half is known nowhere any
-  // more (removed at the IdP out of band) is dropped as retired rather than re-published.
+  const publicByKid = publicHalves(kept, [
+    held.jwks.keys,
+    held.privateJwks.keys.filter((j) => kept.has(j.kid as string)).map(toPublicJwk),
+    [...materials.values()].map((m) => m.publicJwk),
+  ]);
+  const shape = planRing(plan, new Set(publicByKid.keys()), new Set(materials.keys()));
+  const active = shape.records.find((k) => k.kid === shape.activeKid) as KeyRecord;
   const activeJwk = materials.get(active.kid)?.privateJwk ?? held.privateJwks.keys.find((j) => j.kid === active.kid);
   const privateJwks = activeJwk === undefined ? [] : [activeJwk];
-  const privateKeyPem = await activePem(active.kid, held, materials, privateJwks);
-  const records = kept.filter((k) => k.kid === active.kid || publicByKid.has(k.kid));
   const ring: Keyring = {
-    records: records.map(copyKey),
+    records: shape.records,
     privateJwks: { keys: privateJwks },
     publicByKid,
     activeKid: active.kid,
-    privateKeyPem,
+    privateKeyPem: await activePem(active, held, materials, privateJwks),
     usedKids: used,
-    plan,
+    plan: shape.plan,
   };
-  const next = nextOf(records, materials);
-  if (next) ring.next = next;
-  const trigger = policy.rotationTrigger ?? held.appliedTrigger;
+  const next = shape.nextKid !== undefined ? shape.records.find((k) => k.kid === shape.nextKid) : undefined;
+  const nextMaterial = next && materials.get(next.kid);
+  if (next && nextMaterial) {
+    ring.next = { kid: next.kid, activatesAt: next.activatesAt as string, privateKeyPem: nextMaterial.privateKeyPem };
+  }
+  const trigger = triggerAfter(policy, held.appliedTrigger);
   if (trigger !== undefined) ring.appliedTrigger = trigger;
   return ring;
 }
 
+/** The active key's PEM: made in this run, else held, else rebuilt from its private JWK. */
 async function activePem(
-  kid: string,
+  active: KeyRecord,
   held: KeyHoldings,
   materials: Map<string, KeyMaterial>,
   privateJwks: Record<string, unknown>[],
 ): Promise<string> {
-  const fresh = materials.get(kid);
+  const fresh = materials.get(active.kid);
   if (fresh) return fresh.privateKeyPem;
-  if (held.activeKid === kid && held.privateKeyPem) return held.privateKeyPem;
-  const jwk = privateJwks.find((j) => j.kid === kid);
-  if (!jwk) throw new Error(`no private key is held for the active key ${kid}`);
-  return (await keyMaterialFromPrivateJwk(jwk, new Date().toISOString())).privateKeyPem;
+  if (held.activeKid === active.kid && held.privateKeyPem) return held.privateKeyPem;
+  const jwk = privateJwks.find((j) => j.kid === active.kid);
+  if (!jwk) throw new Error(`no private key is held for the active key ${active.kid}`);
+  return (await keyMaterialFromPrivateJwk(jwk, active.createdAt)).privateKeyPem;
 }
 
 /** The held key published ahead, from its private PEM, when the plan keeps it (waiting or now active). */
-async function heldNextKey(held: KeyHoldings, keptKids: ReadonlySet<string>): Promise<KeyMaterial | undefined> {
+async function heldNextKey(held: KeyHoldings, kept: ReadonlySet<string>): Promise<KeyMaterial | undefined> {
   const { nextKid, nextPrivateKeyPem } = held;
-  if (nextKid === undefined || nextPrivateKeyPem === undefined || !keptKids.has(nextKid)) return undefined;
+  if (nextKid === undefined || nextPrivateKeyPem === undefined || !kept.has(nextKid)) return undefined;
   const record = held.keys.find((k) => k.kid === nextKid);
   if (!record) return undefined;
   try {
@@ -182,16 +164,4 @@ async function heldNextKey(held: KeyHoldings, keptKids: ReadonlySet<string>): Pr
       { cause: e },
     );
   }
-}
-
-/** The key published ahead among `records` (the one activating first), with its private PEM. */
-function nextOf(records: readonly KeyRecord[], materials: ReadonlyMap<string, KeyMaterial>): NextKey | undefined {
-  const waiting = records
-    .filter((k) => k.activatesAt !== undefined)
-    .sort((a, b) => Date.parse(a.activatesAt as string) - Date.parse(b.activatesAt as string));
-  for (const k of waiting) {
-    const m = materials.get(k.kid);
-    if (m) return { kid: k.kid, activatesAt: k.activatesAt as string, privateKeyPem: m.privateKeyPem };
-  }
-  return undefined;
 }

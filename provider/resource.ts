@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ARG_HANDLING, ARG_NAMES, type DcrClientArgs } from "./args";
+import { deletesBeforeReplace } from "./plan/lifecycle";
 import { dcrProvider } from "./provider-stub";
 import { SECRET_OUTPUTS, type Jwks, type KeyRecord } from "./types";
 
@@ -80,9 +81,8 @@ export class DcrClient extends pulumi.dynamic.Resource {
       { ...outputs, ...inputs },
       {
         ...opts,
-        // A desired client_id cannot exist twice at the IdP: a replacement must delete the old
-        // client first, or the IdP refuses the new registration (409).
-        deleteBeforeReplace: opts.deleteBeforeReplace ?? inputs.clientId !== undefined,
+        // A fixed client_id cannot exist twice at the IdP (plan/lifecycle.ts, the rule diff uses too).
+        deleteBeforeReplace: opts.deleteBeforeReplace ?? deletesBeforeReplace(inputs.clientId),
         additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])],
       },
       "dcr",

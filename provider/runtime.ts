@@ -1,26 +1,23 @@
 /**
  * The provider host's surroundings: the clock (DCR_NOW), logging, stack config secrets read in
- * configure(), and Pulumi's partial-failure error shape.
+ * configure(), and Pulumi's partial-failure error shape. No state is kept here.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { SECRET_ARGS, type ConfigSecretArg } from "./args";
+import { SECRET_ARGS } from "./args";
+import type { StackSecrets } from "./core/context";
 import { DcrError } from "./errors";
 
-/** Secrets read from stack config by configure(); never copied into inputs or outputs. */
-const secrets: Record<string, string | undefined> = {};
-
-/** Remember the secret arguments stack config supplies (`dcr:initialAccessToken`, …). */
-export function storeStackConfig(config: pulumi.dynamic.Config): void {
+/**
+ * The secret arguments stack config supplies (`dcr:initialAccessToken`, …), read in configure();
+ * the caller keeps them and passes them to the core. Empty strings count as unset.
+ */
+export function stackSecretsOf(config: pulumi.dynamic.Config): StackSecrets {
+  const secrets: StackSecrets = {};
   for (const name of SECRET_ARGS) {
     const v = config.get(`dcr:${name}`);
     if (v !== undefined && v !== "") secrets[name] = v;
-    else delete secrets[name];
   }
-}
-
-/** A secret argument from stack config, if set. */
-export function stackSecret(name: ConfigSecretArg): string | undefined {
-  return secrets[name];
+  return secrets;
 }
 
 /**

@@ -3,7 +3,8 @@
  * (`DcrInputs`, camelCase, no `pulumi.Input`) and what the provider returns (`DcrOutputs`).
  * The public, `pulumi.Input`-wrapped twin is `DcrClientArgs` in args.ts.
  */
-import type { KeyAlgorithm, PublicJwk } from "./crypto";
+import type { PublicJwk } from "./crypto";
+import type { KeyAlgorithm } from "./key-algorithms";
 import type { Applied } from "./plan/applied";
 import type { RedirectUpdateMode } from "./plan/redirects";
 

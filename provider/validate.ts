@@ -5,8 +5,9 @@
  * a module-level zod schema (bound native functions) makes that serialization fail.
  */
 import { z } from "zod";
-import { KEY_ALGORITHMS } from "./crypto";
+import type { KeyAlgorithm } from "./key-algorithms";
 import { DEFAULT_POLICY } from "./plan/keys";
+import { keyAlgorithmProblem, policyNumberProblem, type PolicyNumber } from "./plan/policy";
 import { publishAheadProblems } from "./plan/publish-ahead";
 import { RESERVED_METADATA } from "./plan/metadata";
 import { compact } from "./json";
@@ -51,6 +52,20 @@ function buildSchema(allowInsecureHttp: boolean) {
         .int({ error: `must be a whole number of ${what}` })
         .min(min, { error: `must be at least ${min}` })
         .max(max, { error: `must be at most ${max}` }),
+      (s) => (s === "" ? s : Number(s)),
+    );
+  // A policy number: parsed from a config string, then the planner's own rule (plan/policy.ts),
+  // then the input limits (largest accepted value; the smallest, for the "disable" values).
+  const policyNumber = (property: PolicyNumber, min: number, max: number) =>
+    fromString(
+      z
+        .number({ error: policyNumberProblem(property, NaN) as string })
+        .superRefine((n, ctx) => {
+          const problem = policyNumberProblem(property, n);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .refine((n) => n >= min || policyNumberProblem(property, n) !== undefined, { error: `must be at least ${min}` })
+        .refine((n) => n <= max, { error: `must be at most ${max}` }),
       (s) => (s === "" ? s : Number(s)),
     );
   const text = (max: number) =>
@@ -135,7 +150,7 @@ function buildSchema(allowInsecureHttp: boolean) {
       rotationSafe: bool.optional(),
       jwksUri: url("endpoint").optional(),
       keyAlgorithm: z
-        .enum(KEY_ALGORITHMS as [string, ...string[]], { error: `must be one of ${KEY_ALGORITHMS.join(", ")}` })
+        .custom<KeyAlgorithm>((v) => keyAlgorithmProblem(v) === undefined, { error: keyAlgorithmProblem("") as string })
         .optional(),
       kid: kidText(128).optional(),
       kidPrefix: kidText(64).optional(),
@@ -143,10 +158,10 @@ function buildSchema(allowInsecureHttp: boolean) {
         .string({ error: "must be a PEM string" })
         .refine((s) => s.includes("-----BEGIN"), { error: "must be a PEM private key (-----BEGIN PRIVATE KEY-----)" })
         .optional(),
-      rotateAfterDays: int(0, 3650, "days").optional(),
-      retireAfterDays: int(-1, 3650, "days").optional(),
-      maxKeys: int(-1, 100, "keys").optional(),
-      publishAheadDays: int(0, 3650, "days").optional(),
+      rotateAfterDays: policyNumber("rotateAfterDays", 0, 3650).optional(),
+      retireAfterDays: policyNumber("retireAfterDays", -1, 3650).optional(),
+      maxKeys: policyNumber("maxKeys", -1, 100).optional(),
+      publishAheadDays: policyNumber("publishAheadDays", 0, 3650).optional(),
       rotationTrigger: z
         .string({ error: "must be a string" })
         .max(256, { error: "must be at most 256 characters" })

@@ -49,9 +49,6 @@ export const FIELD_EFFECT = {
 type Field = keyof typeof FIELD_EFFECT;
 const FIELDS = Object.keys(FIELD_EFFECT) as Field[];
 
-/** Fields whose change replaces the client (its identity). */
-export const IDENTITY_FIELDS = FIELDS.filter((f) => FIELD_EFFECT[f] === "identity");
-
 /** The output (or input) property each owned wire member is shown as. */
 const MEMBER_PROPERTY: Record<string, string> = { jwks: "jwks", jwks_uri: "jwksUri", redirect_uris: "redirectUris" };
 

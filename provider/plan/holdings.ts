@@ -1,10 +1,14 @@
 /**
- * The keyring's policy decisions, pure: how the planner is asked when a bring-your-own key joins
- * in this run, and when a key of ours must be added because the one that would sign has no private
- * half here (a key inherited from an adopted client). keyring.ts carries the decisions out.
+ * The keyring's policy decisions, pure: which keys found at an IdP are inherited, when a
+ * bring-your-own key is imported and under which kid, how the planner is asked when it joins in
+ * this run, and when (and as what) a key of ours must be added because the one that would sign has
+ * no private half here (a key inherited from an adopted client). keyring.ts carries them out.
  */
-import type { KeyAlgorithm } from "../crypto";
+import type { KeyAlgorithm } from "../key-algorithms";
+import type { Jwks } from "../types";
+import { kidFor, kidTime, type KidNaming } from "./kid";
 import { planKeys, type KeyNaming, type KeyPlan, type KeyPolicy, type KeyState, type ManagedKey } from "./keys";
+import { wholeSecond } from "./time";
 
 /**
  * rotateAfterDays while a key imported in this run is planned: "rotate now" (0) must not replace
@@ -48,8 +52,7 @@ export function planHoldings(
     if (policy.rotationTrigger !== undefined) state.appliedTrigger = policy.rotationTrigger;
     if (policy.rotateAfterDays === 0) effective = { ...policy, rotateAfterDays: NEVER_DUE_DAYS };
   }
-  const firstKey = held.keys.length === 0 && !own && held.usedKids.length === 0;
-  return { plan: planKeys(state, effective, now, firstKey ? naming : { kidPrefix: naming.kidPrefix }), used };
+  return { plan: planKeys(state, effective, now, naming), used };
 }
 
 /**
@@ -60,4 +63,32 @@ export function planHoldings(
 export function needsSignerOfOurs(plan: KeyPlan, privateKids: ReadonlySet<string>, ownKid?: string): boolean {
   const signer = plan.activeKid;
   return signer !== plan.generate?.kid && !privateKids.has(signer) && signer !== ownKid;
+}
+
+/**
+ * Keys found at the IdP whose kid carries a creation time (e.g. from an adopted client) are
+ * "inherited": aged, retired and capped like ours, but never active (we lack their private key).
+ * Keys whose kid carries no time stay foreign (kept as they are, never counted).
+ */
+export function inheritedKeys(idp: Jwks, algorithm: KeyAlgorithm): ManagedKey[] {
+  const out: ManagedKey[] = [];
+  for (const k of idp.keys) {
+    const t = typeof k.kid === "string" ? kidTime(k.kid) : undefined;
+    if (t) out.push({ kid: k.kid, alg: (k.alg as KeyAlgorithm | undefined) ?? algorithm, createdAt: t.toISOString() });
+  }
+  return out;
+}
+
+/**
+ * Whether a bring-your-own key is imported in this run: only when its PEM is new to this resource
+ * (its thumbprint differs from the one recorded at the last create/update).
+ */
+export function importsOwnKey(thumbprint: string | undefined, previousThumbprint: string | undefined): boolean {
+  return thumbprint !== undefined && thumbprint !== previousThumbprint;
+}
+
+/** The kid and creation time (now, to the second) of a key added in this run, by the one kid rule. */
+export function addedKeyName(naming: KidNaming, now: Date, taken: Iterable<string>): { kid: string; createdAt: Date } {
+  const createdAt = wholeSecond(now);
+  return { kid: kidFor(naming, createdAt, new Set(taken)), createdAt };
 }

@@ -7,11 +7,12 @@
  * Keys the IdP holds that this resource did not create never reach the planner: callers keep
  * them, and they do not count against `maxKeys`.
  */
-import { KEY_ALGORITHMS, type KeyAlgorithm } from "../crypto";
+import type { KeyAlgorithm } from "../key-algorithms";
 import { DEFAULTS } from "../defaults";
 import { DcrError } from "../errors";
-import { makeKid } from "./kid";
-import { publishAheadProblems } from "./publish-ahead";
+import { kidFor, type KidNaming } from "./kid";
+import { policyProblems } from "./policy";
+import { wholeSecondMs } from "./time";
 
 /** A key this resource created (public facts only). */
 export interface ManagedKey {
@@ -92,12 +93,8 @@ export interface KeyEvent {
   kid: string;
 }
 
-/** How the first key (and only the first) is named. */
-export interface KeyNaming {
-  kidPrefix: string;
-  /** Explicit kid for the first key this resource creates (seed BFF_KID). */
-  kid?: string;
-}
+/** How the first key (and only the first) is named (plan/kid.ts {@link kidFor}). */
+export type KeyNaming = KidNaming;
 
 const DAY_MS = 86_400_000;
 /** Largest instant a Date can hold (ECMA-262 §21.4.1.1). */
@@ -116,9 +113,8 @@ interface Dated {
 
 /**
  * Plans activation, rotation, retirement and the cap at instant `now`.
- * @throws DcrError ERR_CONFIG naming the policy property when a number is not a whole number
- *   in range, the algorithm is unknown, or publishing ahead does not fit the policy
- *   ({@link publishAheadProblems}); ERR_KEY when a managed key has no valid time.
+ * @throws DcrError ERR_CONFIG naming the policy property when the policy breaks a rule of
+ *   plan/policy.ts (`policyProblems`); ERR_KEY when a managed key has no valid time.
  */
 export function planKeys(state: KeyState, policy: KeyPolicy, now: Date, naming: KeyNaming): KeyPlan {
   checkPolicy(policy);
@@ -238,15 +234,20 @@ export function applyPlan(state: KeyState, plan: KeyPlan, policy: KeyPolicy): Ke
     ...new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid), ...managed.map((k) => k.kid)]),
   ];
   const next: KeyState = { managed, usedKids };
-  const trigger = policy.rotationTrigger ?? state.appliedTrigger;
+  const trigger = triggerAfter(policy, state.appliedTrigger);
   if (trigger !== undefined) next.appliedTrigger = trigger;
   return next;
+}
+
+/** The rotationTrigger recorded as applied after a run: the policy's, else the one applied before. */
+export function triggerAfter(policy: Pick<KeyPolicy, "rotationTrigger">, applied?: string): string | undefined {
+  return policy.rotationTrigger ?? applied;
 }
 
 /** A key published ahead whose activation time has come becomes active at `t` (to the second). */
 function activateIfDue(d: Dated, t: number, reasons: string[]): Dated {
   if (d.waitMs === undefined || d.waitMs > t) return d;
-  const at = Math.floor(t / 1000) * 1000;
+  const at = wholeSecondMs(t);
   const { activatesAt, ...rest } = d.key;
   reasons.push(
     `key ${d.key.kid}, published ahead at ${d.key.createdAt}, becomes the active key (due at ${activatesAt as string})`,
@@ -310,16 +311,11 @@ function newKey(
   newest: Dated | undefined,
   naming: KeyNaming,
 ): NonNullable<KeyPlan["generate"]> {
-  let at = Math.floor(t / 1000) * 1000;
-  if (newest && at <= newest.ms) at = Math.floor(newest.ms / 1000) * 1000 + 1000;
+  let at = wholeSecondMs(t);
+  if (newest && at <= newest.ms) at = wholeSecondMs(newest.ms) + 1000;
   const createdAt = new Date(at);
   const taken = new Set([...(state.usedKids ?? []), ...state.managed.map((k) => k.kid)]);
-  if (naming.kid !== undefined && (typeof naming.kid !== "string" || naming.kid === "")) {
-    throw new DcrError("ERR_CONFIG", '"kid" must be a non-empty string');
-  }
-  const explicit = state.managed.length === 0 && naming.kid !== undefined && !taken.has(naming.kid);
-  const kid = explicit ? (naming.kid as string) : makeKid(naming.kidPrefix, createdAt, taken);
-  return { alg: policy.algorithm, kid, createdAt: createdAt.toISOString() };
+  return { alg: policy.algorithm, kid: kidFor(naming, createdAt, taken), createdAt: createdAt.toISOString() };
 }
 
 /**
@@ -358,26 +354,10 @@ function aheadDays(policy: Pick<KeyPolicy, "publishAheadDays">): number {
   return policy.publishAheadDays ?? DEFAULT_POLICY.publishAheadDays;
 }
 
+/** Refuses a policy that breaks a rule of plan/policy.ts, naming the first property at fault. */
 function checkPolicy(policy: KeyPolicy): void {
-  if (!(KEY_ALGORITHMS as readonly unknown[]).includes(policy.algorithm)) {
-    throw new DcrError(
-      "ERR_CONFIG",
-      `"keyAlgorithm" must be one of ${KEY_ALGORITHMS.join(", ")}; got ${String(policy.algorithm)}`,
-    );
-  }
-  wholeNumber("rotateAfterDays", policy.rotateAfterDays, 0, "days, 0 = a new key on every update");
-  wholeNumber("retireAfterDays", policy.retireAfterDays, -Infinity, "days, <= 0 disables retirement");
-  wholeNumber("maxKeys", policy.maxKeys, -Infinity, "<= 0 disables the cap");
-  wholeNumber("publishAheadDays", aheadDays(policy), 0, "days, 0 = a new key is active at once");
-  const [problem] = publishAheadProblems({ ...policy, publishAheadDays: aheadDays(policy) });
+  const [problem] = policyProblems({ ...policy, publishAheadDays: aheadDays(policy) });
   if (problem) throw new DcrError("ERR_CONFIG", `"${problem.property}" ${problem.reason}`);
-}
-
-function wholeNumber(property: string, value: unknown, min: number, meaning: string): void {
-  if (!Number.isSafeInteger(value) || (value as number) < min) {
-    const range = min === 0 ? "a whole number >= 0" : "a whole number";
-    throw new DcrError("ERR_CONFIG", `"${property}" must be ${range} (${meaning}); got ${String(value)}`);
-  }
 }
 
 function instant(now: Date): number {

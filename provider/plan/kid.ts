@@ -55,3 +55,22 @@ function stamp(d: Date): string {
     `T${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`
   );
 }
+
+/** How keys are named: a prefix, and optionally an explicit kid for the first key. */
+export interface KidNaming {
+  kidPrefix: string;
+  /** Explicit kid for the first key this resource holds (seed BFF_KID). */
+  kid?: string;
+}
+
+/**
+ * The one kid rule, for generated and imported keys alike: the explicit kid names the first key
+ * only — while no kid has been used yet (`taken` empty) — else `${prefix}-${stamp}` not in `taken`.
+ * @throws DcrError ERR_CONFIG when the explicit kid is not a non-empty string, or as {@link makeKid}.
+ */
+export function kidFor(naming: KidNaming, createdAt: Date, taken: ReadonlySet<string>): string {
+  if (naming.kid !== undefined && (typeof naming.kid !== "string" || naming.kid === "")) {
+    throw new DcrError("ERR_CONFIG", '"kid" must be a non-empty string');
+  }
+  return naming.kid !== undefined && taken.size === 0 ? naming.kid : makeKid(naming.kidPrefix, createdAt, taken);
+}

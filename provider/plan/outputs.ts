@@ -52,7 +52,7 @@ export function observed(props: DcrOutputs, record: ClientRecord): DcrOutputs {
 }
 
 /** The outputs a keyring carries, with the next instant anything time-based is due. */
-export function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
+function keyOutputs(ring: Keyring, desired: DesiredRecord, jwks: Jwks): Partial<DcrOutputs> {
   const due = dueAt(
     {
       managed: ring.records,
@@ -109,9 +109,7 @@ export function stub(handle: ClientHandle, desired: DesiredRecord, ring: Keyring
 }
 
 /** Outputs about the key published ahead (each undefined when there is none). */
-export function nextKeyOutputs(
-  ring: Keyring,
-): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
+function nextKeyOutputs(ring: Keyring): Pick<DcrOutputs, "nextKid" | "nextKeyActivatesAt" | "nextPrivateKeyPem"> {
   return {
     nextKid: ring.next?.kid,
     nextKeyActivatesAt: ring.next?.activatesAt,
@@ -127,4 +125,24 @@ export function nextKeyOutputs(
 export function withoutSchedule(outputs: DcrOutputs): DcrOutputs {
   const { nextKid: _k, nextKeyActivatesAt: _a, nextPrivateKeyPem: _p, nextRotationAt: _r, ...rest } = outputs;
   return rest;
+}
+
+/**
+ * Outputs of an update that sends nothing (nothing differs at the IdP): the old outputs with the
+ * new keyring and desired record. With jwksUri the application serves `jwks`, so it still
+ * follows the keys; inline, `jwks` stays what the IdP holds.
+ */
+export function unchangedOutputs(
+  olds: DcrOutputs,
+  ring: Keyring,
+  desired: DesiredRecord,
+  published: Jwks,
+  inputs: Pick<DcrInputs, "adminToken">,
+): DcrOutputs {
+  return compact({
+    ...withoutSchedule(olds),
+    ...keyOutputs(ring, desired, desired.jwksUri !== undefined ? published : olds.jwks),
+    desired,
+    adminToken: inputs.adminToken,
+  }) as DcrOutputs;
 }

@@ -1,7 +1,15 @@
 /** The keyring's policy decisions (plan/holdings.ts), table-tested without keys or a server. */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { NEVER_DUE_DAYS, needsSignerOfOurs, planHoldings, type PlanHoldings } from "../../provider/plan/holdings";
+import {
+  addedKeyName,
+  importsOwnKey,
+  inheritedKeys,
+  NEVER_DUE_DAYS,
+  needsSignerOfOurs,
+  planHoldings,
+  type PlanHoldings,
+} from "../../provider/plan/holdings";
 import { DEFAULT_POLICY, type KeyPolicy } from "../../provider/plan/keys";
 
 const T0 = "2026-11-01T00:00:00.000Z";
@@ -82,4 +90,54 @@ test("needsSignerOfOurs: only when the key that would sign has no private half h
   assert.equal(needsSignerOfOurs(plan, new Set(), "inherited-20261101T000000Z"), false, "an imported key can");
   const due = planHoldings(held, policy(), at(31), naming).plan;
   assert.equal(needsSignerOfOurs(due, new Set()), false, "a key generated in this run can");
+});
+
+test("inheritedKeys: keys found at the IdP whose kid carries a time are inherited, others stay foreign", () => {
+  const jwk = (kid: string, alg?: string) => ({ kty: "EC", kid, ...(alg ? { alg } : {}), use: "sig" as const });
+  const got = inheritedKeys(
+    {
+      keys: [
+        jwk("bff-sig-20260101T000000Z", "RS256"),
+        jwk("plain"),
+        jwk("x-20261301T000000Z"),
+        jwk("y-20260202T101500Z-2"),
+      ],
+    } as never,
+    "ES256",
+  );
+  assert.deepEqual(got, [
+    { kid: "bff-sig-20260101T000000Z", alg: "RS256", createdAt: "2026-01-01T00:00:00.000Z" },
+    { kid: "y-20260202T101500Z-2", alg: "ES256", createdAt: "2026-02-02T10:15:00.000Z" },
+  ]);
+});
+
+test("importsOwnKey: a bring-your-own key is imported only when its PEM is new to the resource", () => {
+  const cases: [string | undefined, string | undefined, boolean][] = [
+    [undefined, undefined, false],
+    [undefined, "old", false],
+    ["tp", undefined, true],
+    ["tp", "other", true],
+    ["tp", "tp", false],
+  ];
+  for (const [now, before, want] of cases) assert.equal(importsOwnKey(now, before), want, `${now} after ${before}`);
+});
+
+test("addedKeyName: the one kid rule for imported and signer keys — explicit kid only while no kid is used", () => {
+  const when = new Date("2026-11-01T10:15:00.987Z");
+  const cases: { name: string; taken: string[]; kid?: string; want: string }[] = [
+    { name: "first key, explicit kid", taken: [], kid: "first", want: "first" },
+    { name: "a kid already used: prefix + time", taken: ["k1"], kid: "first", want: "dcr-20261101T101500Z" },
+    { name: "no explicit kid", taken: [], want: "dcr-20261101T101500Z" },
+    { name: "collision suffix", taken: ["dcr-20261101T101500Z"], want: "dcr-20261101T101500Z-2" },
+  ];
+  for (const c of cases) {
+    const named = addedKeyName(c.kid ? { kidPrefix: "dcr", kid: c.kid } : { kidPrefix: "dcr" }, when, c.taken);
+    assert.equal(named.kid, c.want, c.name);
+    assert.equal(named.createdAt.toISOString(), "2026-11-01T10:15:00.000Z", `${c.name}: whole second`);
+  }
+  // The planner names a generated key by the same rule.
+  const first = planHoldings({ keys: [], usedKids: [] }, policy(), when, naming);
+  assert.equal(first.plan.generate?.kid, "first");
+  const later = planHoldings({ keys: [], usedKids: ["k0"] }, policy(), when, naming);
+  assert.equal(later.plan.generate?.kid, "dcr-20261101T101500Z");
 });
