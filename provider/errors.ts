@@ -3,6 +3,7 @@
  * Lower-level failures (fetch, zod, jose) are converted into a DcrError in one place each
  * and kept as `cause`. Messages never contain token or key values.
  */
+import type { ClientHandle } from "./protocol/types";
 
 /** Every code a {@link DcrError} can carry. */
 export type DcrErrorCode =
@@ -37,6 +38,12 @@ export interface DcrErrorOptions {
   status?: number;
   /** The RFC 6749/7591 `error` code the IdP returned, when there was one. */
   idpError?: string;
+  /**
+   * The handle of a client the IdP registered although its answer could not be used in full
+   * (e.g. nested too deep): whoever catches the error keeps this client in state instead of
+   * orphaning it. Held as a NON-ENUMERABLE property, so it is never serialized with the error.
+   */
+  handle?: ClientHandle;
 }
 
 /**
@@ -48,6 +55,12 @@ export class DcrError extends Error {
   readonly code: DcrErrorCode;
   readonly status?: number;
   readonly idpError?: string;
+  /**
+   * Set (see {@link DcrErrorOptions.handle}) when the IdP registered a client this error is about
+   * and its handle is known: keep it in state. Non-enumerable: JSON.stringify, util.inspect and
+   * the engine's error serialization never see it (it holds the registration access token).
+   */
+  declare readonly handle?: ClientHandle;
 
   constructor(code: DcrErrorCode, message: string, options: DcrErrorOptions = {}) {
     const text = `[${code}] ${message}`;
@@ -56,6 +69,8 @@ export class DcrError extends Error {
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
     if (options.idpError !== undefined) this.idpError = options.idpError;
+    if (options.handle !== undefined)
+      Object.defineProperty(this, "handle", { value: options.handle, enumerable: false, writable: false });
   }
 
   /** The message without its leading `[code]`, for composing it into another message. */
