@@ -67,8 +67,8 @@ function shell(x: unknown): unknown {
 }
 
 /**
- * What makes `value` (as JSON.parse returns it) exceed `bounds`, in words ("nested deeper than 64
- * levels"), or undefined when it fits. Walks iteratively and stops at the first excess.
+ * What makes `value` (as JSON.parse returns it) exceed `bounds`, in words ("is nested deeper than
+ * 64 levels"), or undefined when it fits. Walks iteratively and stops at the first excess.
  */
 export function jsonBoundsProblem(value: unknown, bounds: JsonBounds = JSON_BOUNDS): string | undefined {
   const work: [unknown, number][] = [[value, 1]];
@@ -76,10 +76,10 @@ export function jsonBoundsProblem(value: unknown, bounds: JsonBounds = JSON_BOUN
   for (let item = work.pop(); item !== undefined; item = work.pop()) {
     const [v, depth] = item;
     if (v === null || typeof v !== "object") continue;
-    if (depth > bounds.maxDepth) return `nested deeper than ${bounds.maxDepth} levels`;
+    if (depth > bounds.maxDepth) return `is nested deeper than ${bounds.maxDepth} levels`;
     const children = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
     members += children.length;
-    if (members > bounds.maxMembers) return `has more than ${bounds.maxMembers} members and elements`;
+    if (members > bounds.maxMembers) return `holds more than ${bounds.maxMembers} members and elements`;
     for (const child of children) work.push([child, depth + 1]);
   }
   return undefined;

@@ -32,12 +32,13 @@ export type JsonReading = { value: Record<string, unknown> } | { problem: string
 export function readJson(answer: HttpAnswer, call: HttpCall): JsonReading {
   const said = `answered ${answer.status}`;
   const bytes = Buffer.byteLength(answer.text, "utf8");
-  const type = answer.contentType === "" ? "no content-type" : printable(answer.contentType);
+  const type = printable(answer.contentType);
   const body = isSuccess(answer)
     ? `; the body (${bytes} bytes) is not quoted: a successful answer carries credentials`
     : `: ${excerpt(answer.text, secretsOf(call))}`;
   if (!isJson(answer)) {
-    return { problem: `${said} with content-type "${type}", expected application/json${body}` };
+    const declared = type === "" ? "without a content-type" : `with content-type "${type}"`;
+    return { problem: `${said} ${declared}, expected application/json${body}` };
   }
   let parsed: unknown;
   try {
@@ -53,7 +54,7 @@ export function readJson(answer: HttpAnswer, call: HttpCall): JsonReading {
     return { problem: `${said} with JSON that is not an object` };
   }
   const excess = jsonBoundsProblem(parsed, JSON_BOUNDS);
-  if (excess !== undefined) return { problem: `${said} with JSON ${excess} (${bytes} bytes)`, value: parsed };
+  if (excess !== undefined) return { problem: `${said} with JSON that ${excess} (${bytes} bytes)`, value: parsed };
   return { value: parsed as Record<string, unknown> };
 }
 
