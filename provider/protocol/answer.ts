@@ -34,7 +34,7 @@ export function readJson(answer: HttpAnswer, call: HttpCall): JsonReading {
   const bytes = Buffer.byteLength(answer.text, "utf8");
   const type = printable(answer.contentType);
   const body = isSuccess(answer)
-    ? `; the body (${bytes} bytes) is not quoted: a successful answer carries credentials`
+    ? `; the body (${bytes} bytes) is not quoted: a successful answer may carry credentials`
     : `: ${excerpt(answer.text, secretsOf(call))}`;
   if (!isJson(answer)) {
     const declared = type === "" ? "without a content-type" : `with content-type "${type}"`;

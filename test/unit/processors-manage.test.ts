@@ -242,14 +242,14 @@ const records: RecordCase[] = [
     answer: answer(200, `<html>${RAT}</html>`, "text/html"),
     code: "ERR_IDP_RESPONSE",
     message:
-      '[ERR_IDP_RESPONSE] GET https://idp.example.com/reg/c1 answered 200 with content-type "text/html", expected application/json; the body (34 bytes) is not quoted: a successful answer carries credentials',
+      '[ERR_IDP_RESPONSE] GET https://idp.example.com/reg/c1 answered 200 with content-type "text/html", expected application/json; the body (34 bytes) is not quoted: a successful answer may carry credentials',
   },
   {
     name: "200 without a content type",
     answer: answer(200, JSON.stringify(clientBody()), ""),
     code: "ERR_IDP_RESPONSE",
     message:
-      "[ERR_IDP_RESPONSE] GET https://idp.example.com/reg/c1 answered 200 without a content-type, expected application/json; the body (149 bytes) is not quoted: a successful answer carries credentials",
+      "[ERR_IDP_RESPONSE] GET https://idp.example.com/reg/c1 answered 200 without a content-type, expected application/json; the body (149 bytes) is not quoted: a successful answer may carry credentials",
   },
   {
     name: "200 malformed JSON holding the rotated token: position, never quoted",

@@ -145,7 +145,7 @@ const cases: Case[] = [
     answer: answer(201, `<p>registered, token ${RAT}</p>`, "text/html"),
     code: "ERR_OUTCOME_UNKNOWN",
     message:
-      '[ERR_OUTCOME_UNKNOWN] registering the client: POST https://idp.example.com/reg answered 201 with content-type "text/html", expected application/json; the body (46 bytes) is not quoted: a successful answer carries credentials; the client was probably registered. To find out, look it up',
+      '[ERR_OUTCOME_UNKNOWN] registering the client: POST https://idp.example.com/reg answered 201 with content-type "text/html", expected application/json; the body (46 bytes) is not quoted: a successful answer may carry credentials; the client was probably registered. To find out, look it up',
     status: 201,
   },
   {
