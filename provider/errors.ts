@@ -4,6 +4,7 @@
  * and kept as `cause`. Messages never contain token or key values.
  */
 import type { ClientHandle } from "./protocol/types";
+import { printable } from "./text";
 
 /** Every code a {@link DcrError} can carry. */
 export type DcrErrorCode =
@@ -36,7 +37,7 @@ export interface DcrErrorOptions {
   cause?: unknown;
   /** HTTP status of the IdP answer, when there was one. */
   status?: number;
-  /** The RFC 6749/7591 `error` code the IdP returned, when there was one. */
+  /** The RFC 6749/7591 `error` code the IdP returned, when there was one (kept {@link printable}). */
   idpError?: string;
   /**
    * The handle of a client the IdP registered although its answer could not be used in full
@@ -68,7 +69,7 @@ export class DcrError extends Error {
     this.name = new.target.name;
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
-    if (options.idpError !== undefined) this.idpError = options.idpError;
+    if (options.idpError !== undefined) this.idpError = printable(options.idpError);
     if (options.handle !== undefined)
       Object.defineProperty(this, "handle", { value: options.handle, enumerable: false, writable: false });
   }

@@ -65,7 +65,7 @@ export function readJson(answer: HttpAnswer, call: HttpCall): JsonReading {
 export function jsonObject(answer: HttpAnswer, call: HttpCall): Record<string, unknown> {
   const reading = readJson(answer, call);
   if ("problem" in reading)
-    throw fail(call, "ERR_IDP_RESPONSE", `${call.method} ${displayUrl(call.url)} ${reading.problem}`, undefined);
+    throw fail(call, "ERR_IDP_RESPONSE", `${call.method} ${displayUrl(call.url)} ${reading.problem}`);
   return reading.value;
 }
 

@@ -177,6 +177,16 @@ const cases: Case[] = [
     idpError: "weird_error",
   },
   {
+    name: "PATCH 400 with an error code holding CR/LF: escaped in the message and in idpError",
+    method: "PATCH",
+    answer: answer(400, { error: "bad\r\nERROR forged", error_description: "x" }),
+    code: "ERR_IDP_REJECTED",
+    message:
+      "[ERR_IDP_REJECTED] updating client c1 at https://idp.example.com/reg/c1: PATCH https://idp.example.com/reg/c1 answered 400 bad ERROR forged: x",
+    status: 400,
+    idpError: "bad\\r\\nERROR forged",
+  },
+  {
     name: "GET 500 (the sender gave up): unavailable",
     method: "GET",
     answer: answer(500, { error: "server_error" }),
