@@ -6,6 +6,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import * as jose from "jose";
 import { DcrError, detailOf } from "./errors";
+import { PRIVATE_JWK_MEMBERS as PRIVATE_MEMBERS } from "./jwk-members";
 import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from "./key-algorithms";
 import { keyAlgorithmProblem } from "./plan/policy";
 
@@ -43,9 +44,6 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = Object.freez
   EC: Object.freeze(["crv", "x", "y"]),
   OKP: Object.freeze(["crv", "x"]),
 });
-
-/** Members that carry private or symmetric key material. */
-const PRIVATE_MEMBERS: readonly string[] = Object.freeze(["d", "p", "q", "dp", "dq", "qi", "k", "oth"]);
 
 /** The smallest RSA modulus accepted, in bits (RFC 7518 §3.3). */
 const MIN_RSA_BITS = 2048;

@@ -3,6 +3,8 @@
  * Lower-level failures (fetch, zod, jose) are converted into a DcrError in one place each
  * and kept as `cause`. Messages never contain token or key values.
  */
+import type { ClientHandle } from "./protocol/types";
+import { printable } from "./text";
 
 /** Every code a {@link DcrError} can carry. */
 export type DcrErrorCode =
@@ -35,8 +37,14 @@ export interface DcrErrorOptions {
   cause?: unknown;
   /** HTTP status of the IdP answer, when there was one. */
   status?: number;
-  /** The RFC 6749/7591 `error` code the IdP returned, when there was one. */
+  /** The RFC 6749/7591 `error` code the IdP returned, when there was one (kept {@link printable}). */
   idpError?: string;
+  /**
+   * The handle of a client the IdP registered although its answer could not be used in full
+   * (e.g. nested too deep): whoever catches the error keeps this client in state instead of
+   * orphaning it. Held as a NON-ENUMERABLE property, so it is never serialized with the error.
+   */
+  handle?: ClientHandle;
 }
 
 /**
@@ -48,6 +56,12 @@ export class DcrError extends Error {
   readonly code: DcrErrorCode;
   readonly status?: number;
   readonly idpError?: string;
+  /**
+   * Set (see {@link DcrErrorOptions.handle}) when the IdP registered a client this error is about
+   * and its handle is known: keep it in state. Non-enumerable: JSON.stringify, util.inspect and
+   * the engine's error serialization never see it (it holds the registration access token).
+   */
+  declare readonly handle?: ClientHandle;
 
   constructor(code: DcrErrorCode, message: string, options: DcrErrorOptions = {}) {
     const text = `[${code}] ${message}`;
@@ -55,7 +69,9 @@ export class DcrError extends Error {
     this.name = new.target.name;
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
-    if (options.idpError !== undefined) this.idpError = options.idpError;
+    if (options.idpError !== undefined) this.idpError = printable(options.idpError);
+    if (options.handle !== undefined)
+      Object.defineProperty(this, "handle", { value: options.handle, enumerable: false, writable: false });
   }
 
   /** The message without its leading `[code]`, for composing it into another message. */

@@ -2,10 +2,10 @@
  * OpenID Connect Discovery of the registration endpoint, cached per issuer for the life of the
  * process (one provider run), so many resources on one IdP cost one discovery request.
  */
-import { DcrError } from "../errors";
-import { idpError, jsonObject, send, type HttpCall } from "./http";
-import { displayUrl } from "./redact";
-import { assertSafeUrl, idpUrl } from "./safe-url";
+import { send } from "./http";
+import { processDiscovery } from "./process-discovery";
+import { discoveryRequest } from "./requests";
+import { assertSafeUrl } from "./safe-url";
 import type { RequestOptions } from "./types";
 
 /** issuer (without trailing slash) → registration endpoint. Successes only. */
@@ -28,27 +28,6 @@ export async function discoverRegistrationEndpoint(issuer: string, opts: Request
 }
 
 async function fetchEndpoint(issuer: string, opts: RequestOptions): Promise<string> {
-  const call: HttpCall = {
-    method: "GET",
-    url: new URL(`${issuer}/.well-known/openid-configuration`),
-    retry: "idempotent",
-  };
-  const doing = `discovering the registration endpoint of ${displayUrl(issuer)}`;
-  const answer = await send(call, opts);
-  if (answer.status !== 200)
-    throw idpError(answer, call, doing, 'Check "issuer", or set "registrationEndpoint" instead');
-  const document = jsonObject(answer, call);
-  if (typeof document.issuer === "string" && document.issuer.replace(/\/+$/, "") !== issuer) {
-    throw new DcrError(
-      "ERR_IDP_RESPONSE",
-      `${doing}: the document names issuer ${displayUrl(document.issuer)}, not ${displayUrl(issuer)} (OpenID Connect Discovery §4.3)`,
-    );
-  }
-  if (document.registration_endpoint === undefined) {
-    throw new DcrError(
-      "ERR_IDP_UNSUPPORTED",
-      `${doing}: the IdP advertises no registration_endpoint, so it does not support Dynamic Client Registration (RFC 7591); enable it at the IdP or set "registrationEndpoint"`,
-    );
-  }
-  return idpUrl(document.registration_endpoint, "registration_endpoint", undefined, opts.allowInsecureHttp).href;
+  const call = discoveryRequest(issuer);
+  return processDiscovery(await send(call, opts), call, issuer, opts.allowInsecureHttp);
 }

@@ -2,13 +2,14 @@
  * The one fetch wrapper of pulumi-dcr: per-attempt timeouts, bounded jittered retries for what
  * is idempotent, a cap on what is read of a body, no redirects, and the conversion of every
  * transport failure into a {@link DcrError}. Status codes the IdP answers with are returned to
- * the caller, which knows what they mean for its operation; {@link idpError} maps the rest.
+ * the caller, whose processor (pure, see processors in this folder) knows what they mean. The only
+ * place that calls `fetch` for the IdP; `RequestOptions.fetch` replaces it (tests, proxies).
  */
 import { DEFAULTS } from "../defaults";
 import { compact } from "../json";
-import { DcrError, type DcrErrorCode } from "../errors";
-import { displayUrl, excerpt, redactSecrets } from "./redact";
-import { rejectedMembers } from "./rejection";
+import type { DcrError } from "../errors";
+import { describe, fail } from "./answer";
+import { displayUrl } from "./redact";
 import type { RequestOptions } from "./types";
 
 /** One request to the IdP. */
@@ -59,7 +60,8 @@ class BodyTooLarge extends Error {}
 
 /** Sends `call`, retrying per its policy; returns the final answer for any status other than 429/5xx. */
 export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<HttpAnswer> {
-  const o = { ...HTTP_DEFAULTS, ...compact(opts) };
+  const { fetch: fetchImpl = globalThis.fetch, now: _now, ...rest } = opts;
+  const o = { ...HTTP_DEFAULTS, ...compact(rest) };
   const attempts = Math.max(0, Math.floor(o.retries)) + 1;
   const where = `${call.method} ${displayUrl(call.url)}`;
   let lost: string | undefined;
@@ -68,7 +70,7 @@ export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<H
     const signal = AbortSignal.timeout(o.timeoutMs);
     let answer: HttpAnswer;
     try {
-      answer = await exchange(call, signal, o.maxBodyBytes);
+      answer = await exchange(call, signal, o.maxBodyBytes, fetchImpl);
     } catch (e) {
       const timedOut = signal.aborted;
       const what =
@@ -98,11 +100,16 @@ export async function send(call: HttpCall, opts: RequestOptions = {}): Promise<H
 }
 
 /** One fetch, body read within the same timeout. */
-async function exchange(call: HttpCall, signal: AbortSignal, maxBodyBytes: number): Promise<HttpAnswer> {
+async function exchange(
+  call: HttpCall,
+  signal: AbortSignal,
+  maxBodyBytes: number,
+  fetchImpl: typeof globalThis.fetch,
+): Promise<HttpAnswer> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (call.bearer !== undefined) headers.authorization = `Bearer ${call.bearer}`;
   if (call.json !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(call.url, {
+  const res = await fetchImpl(call.url, {
     method: call.method,
     headers,
     body: call.json === undefined ? null : JSON.stringify(call.json),
@@ -138,102 +145,6 @@ async function readCapped(res: Response, max: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** True when the answer's media type is JSON (`application/json` or `*+json`). */
-export function isJson(answer: HttpAnswer): boolean {
-  return answer.contentType === "application/json" || answer.contentType.endsWith("+json");
-}
-
-/**
- * The body of a successful answer as a JSON object.
- * @throws DcrError ERR_IDP_RESPONSE for another content type, malformed JSON or a non-object.
- */
-export function jsonObject(answer: HttpAnswer, call: HttpCall): Record<string, unknown> {
-  const where = `${call.method} ${displayUrl(call.url)}`;
-  if (!isJson(answer)) {
-    throw fail(
-      call,
-      "ERR_IDP_RESPONSE",
-      `${where} answered ${answer.status} with content-type "${answer.contentType}", expected application/json: ${excerpt(answer.text, secretsOf(call))}`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(answer.text);
-  } catch (e) {
-    throw fail(
-      call,
-      "ERR_IDP_RESPONSE",
-      `${where} answered ${answer.status} with malformed JSON: ${excerpt(answer.text, secretsOf(call))}`,
-      e,
-    );
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw fail(call, "ERR_IDP_RESPONSE", `${where} answered ${answer.status} with JSON that is not an object`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/** The RFC 6749 §5.2 `error` and `error_description` of an error body, when it has them. */
-export function oauthError(answer: HttpAnswer): { error?: string; description?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(answer.text);
-  } catch {
-    return {};
-  }
-  const body = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  const out: { error?: string; description?: string } = {};
-  if (typeof body.error === "string") out.error = body.error;
-  if (typeof body.error_description === "string") out.description = body.error_description;
-  return out;
-}
-
-/** "400 invalid_client_metadata: jwks … " — the status and what the IdP said, redacted and truncated. */
-export function describe(answer: HttpAnswer, call: HttpCall): string {
-  const { error, description } = oauthError(answer);
-  const said = error !== undefined ? [error, description].filter((s) => s !== undefined).join(": ") : answer.text;
-  const detail = excerpt(said, secretsOf(call));
-  return detail === "" ? `${answer.status}` : `${answer.status} ${detail}`;
-}
-
-/**
- * The error for an answer the caller has no specific meaning for: 400 → ERR_IDP_REJECTED with
- * `idpError`; other 4xx → ERR_IDP_REJECTED; 3xx (not followed) and anything else → ERR_IDP_RESPONSE.
- * `doing` says what was attempted ("updating client x"); `advice` is appended.
- */
-export function idpError(answer: HttpAnswer, call: HttpCall, doing: string, advice = ""): DcrError {
-  const { error } = oauthError(answer);
-  const rejected = answer.status >= 400 && answer.status < 500;
-  const code: DcrErrorCode = rejected ? "ERR_IDP_REJECTED" : "ERR_IDP_RESPONSE";
-  const redirect =
-    answer.status >= 300 && answer.status < 400
-      ? " (redirects are not followed: they would carry the token elsewhere)"
-      : "";
-  const members = rejected && isObject(call.json) ? rejectedMembers(answer.text, Object.keys(call.json)) : [];
-  const named =
-    members.length === 0
-      ? ""
-      : `; the IdP refused ${members.length === 1 ? "member" : "members"} ${members.map((m) => `"${m}"`).join(", ")}`;
-  const message = `${doing}: ${call.method} ${displayUrl(call.url)} answered ${describe(answer, call)}${named}${redirect}${advice === "" ? "" : `. ${advice}`}`;
-  return fail(call, code, message, undefined, answer.status, error);
-}
-
-/** A DcrError whose message is scrubbed of every secret `call` knows about. */
-export function fail(
-  call: HttpCall,
-  code: DcrErrorCode,
-  message: string,
-  cause?: unknown,
-  status?: number,
-  idpErr?: string,
-): DcrError {
-  const options: ConstructorParameters<typeof DcrError>[2] = {};
-  if (cause !== undefined) options.cause = cause;
-  if (status !== undefined) options.status = status;
-  if (idpErr !== undefined) options.idpError = idpErr;
-  return new DcrError(code, redactSecrets(message, secretsOf(call)), options);
-}
-
 function outcomeUnknown(call: HttpCall, what: string, cause?: unknown, status?: number): DcrError {
   const advice = call.advice === undefined ? "" : ` ${call.advice}`;
   return fail(
@@ -243,10 +154,6 @@ function outcomeUnknown(call: HttpCall, what: string, cause?: unknown, status?: 
     cause,
     status,
   );
-}
-
-function secretsOf(call: HttpCall): (string | undefined)[] {
-  return [call.bearer, ...(call.secrets ?? [])];
 }
 
 function tries(attempt: number): string {
@@ -307,8 +214,4 @@ async function pause(
 ): Promise<void> {
   log?.(`${what}; retrying in ${ms} ms (attempt ${attempt + 1} of ${attempts})`);
   await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

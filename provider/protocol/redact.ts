@@ -3,7 +3,8 @@
  * log line: token-shaped members, Bearer values, private JWK members, PEM blocks, and every
  * secret string known to be in flight (even when the IdP echoes it raw).
  */
-import { PRIVATE_JWK_MEMBERS } from "./types";
+import { PRIVATE_JWK_MEMBERS } from "../jwk-members";
+import { printable } from "../text";
 
 /** What a redacted value is replaced with. */
 export const REDACTED = "[redacted]";
@@ -54,14 +55,15 @@ export function truncate(text: string, max = EXCERPT_CHARS): string {
 
 /**
  * An excerpt of an IdP body fit for a message: secrets and token-shaped values redacted first
- * (so truncation cannot leave half a token behind), whitespace collapsed, then truncated.
+ * (so truncation cannot leave half a token behind), whitespace collapsed, truncated, then made
+ * {@link printable} (no control character survives to forge a line).
  */
 export function excerpt(body: string, secrets: readonly (string | undefined)[], max = EXCERPT_CHARS): string {
-  return truncate(redactPatterns(redactSecrets(body, secrets)).replace(/\s+/g, " ").trim(), max);
+  return printable(truncate(redactPatterns(redactSecrets(body, secrets)).replace(/\s+/g, " ").trim(), max));
 }
 
-/** A URL for messages: origin and path only (no credentials, query or fragment). */
+/** A URL for messages: origin and path only (no credentials, query or fragment), {@link printable}. */
 export function displayUrl(url: URL | string): string {
   const u = typeof url === "string" ? URL.parse(url) : url;
-  return u === null ? "(invalid URL)" : `${u.origin}${u.pathname}`;
+  return u === null ? "(invalid URL)" : printable(`${u.origin}${u.pathname}`);
 }

@@ -1,50 +1,22 @@
 /**
- * What happens when the IdP refuses a registration access token (401/403): renew it once through
+ * What happens when the IdP refuses a registration access token (401/403, or 400 invalid_token /
+ * access_denied; see refusal.ts): renew it once through
  * the admin API and retry once when an admin token is configured; otherwise an ERR_RAT_INVALID
  * that names both possible causes and the remedies. A client is never re-registered here.
  */
 import { DcrError } from "../errors";
-import { idpError, jsonObject, send, type HttpCall } from "./http";
+import { printable } from "../text";
+import { send } from "./http";
+import { processRenewal } from "./process-renewal";
+import { ratExpiresAt } from "./rat-expiry";
+import { RatRefused } from "./refusal";
 import { displayUrl } from "./redact";
-import { assertSafeUrl } from "./safe-url";
-import { DEFAULT_RAT_RENEWAL_PATH, type ClientHandle, type RenewalOptions, type RequestOptions } from "./types";
+import { ADMIN_WORDS, renewalConfigured, renewalUrl } from "./renewal-url";
+import { renewalRequest } from "./requests";
+import type { ClientHandle, RenewalOptions, RequestOptions } from "./types";
 
-/** Where to get a token from when no admin API is configured: words that hold for any IdP. */
-export const ADMIN_WORDS = "in the IdP's admin console or admin API";
-
-/** True when an admin API for tokens is configured (an admin token, or an explicit renewal path). */
-export function renewalConfigured(opts: RenewalOptions): boolean {
-  return (opts.adminToken !== undefined && opts.adminToken !== "") || opts.ratRenewalPath !== undefined;
-}
-
-/** A 401/403 on a management request, before the renewal policy decides what it means. */
-export class RatRefused extends DcrError {
-  /**
-   * @param earlier set when an earlier attempt of the same request got no usable answer after it
-   *   may have reached the IdP: the refusal is then most likely the consequence of that attempt.
-   */
-  constructor(
-    readonly said: string,
-    status: number,
-    idpErr?: string,
-    readonly earlier?: { method: string; lost: string },
-  ) {
-    super("ERR_RAT_INVALID", said, idpErr === undefined ? { status } : { status, idpError: idpErr });
-  }
-}
-
-/** The renewal endpoint for `handle`: the template with `{client_id}` filled in, made absolute. */
-export function renewalUrl(
-  handle: ClientHandle,
-  opts: RenewalOptions & Pick<RequestOptions, "allowInsecureHttp"> = {},
-): URL {
-  const filled = (opts.ratRenewalPath ?? DEFAULT_RAT_RENEWAL_PATH)
-    .split("{client_id}")
-    .join(encodeURIComponent(handle.clientId));
-  if (/^[a-z][a-z0-9+.-]*:/i.test(filled)) return assertSafeUrl(filled, "ratRenewalPath", opts.allowInsecureHttp);
-  const origin = assertSafeUrl(handle.registrationClientUri, "registrationClientUri", opts.allowInsecureHttp).origin;
-  return assertSafeUrl(new URL(filled, origin).href, "ratRenewalPath", opts.allowInsecureHttp);
-}
+export { ADMIN_WORDS, renewalConfigured, renewalUrl } from "./renewal-url";
+export { RatRefused } from "./refusal";
 
 /**
  * Asks the IdP's admin API for a new registration access token (POST with the admin token) and
@@ -56,57 +28,18 @@ export async function renewRat(handle: ClientHandle, opts: RequestOptions & Rene
   if (opts.adminToken === undefined || opts.adminToken === "") {
     throw new DcrError(
       "ERR_CONFIG",
-      `renewing the registration access token of client ${handle.clientId} needs "adminToken" (or dcr:adminToken)`,
+      `renewing the registration access token of client ${printable(handle.clientId)} needs "adminToken" (or dcr:adminToken)`,
     );
   }
-  const call: HttpCall = {
-    method: "POST",
-    url: renewalUrl(handle, opts),
-    bearer: opts.adminToken,
-    retry: "idempotent",
-    secrets: [handle.registrationAccessToken, handle.clientSecret],
-  };
-  const doing = `renewing the registration access token of client ${handle.clientId}`;
-  const answer = await send(call, opts);
-  if (answer.status === 404 || answer.status === 410) {
-    throw new DcrError(
-      "ERR_CLIENT_GONE",
-      `${doing}: the IdP's admin API (${displayUrl(call.url)}) answered ${answer.status}: the client no longer exists at the IdP`,
-      {
-        status: answer.status,
-      },
-    );
-  }
-  if (answer.status === 401 || answer.status === 403) {
-    throw new DcrError(
-      "ERR_RAT_INVALID",
-      `${doing}: the IdP refused the admin token (${answer.status} at ${displayUrl(call.url)}); check "adminToken" / dcr:adminToken, or have an IdP admin issue a fresh registration access token, remove the resource from state (\`pulumi state delete <urn>\`) and run \`pulumi up\` with it in the \`adopt\` input`,
-      {
-        status: answer.status,
-      },
-    );
-  }
-  if (answer.status !== 200 && answer.status !== 201) throw idpError(answer, call, doing);
-  const body = jsonObject(answer, call);
-  // Admin APIs answer in their own dialect: the seed IdP in RFC 7591 snake_case, Keycloak with
-  // its ClientRepresentation in camelCase (clientId, registrationAccessToken).
-  const clientId = body.client_id ?? body.clientId;
-  if (clientId !== undefined && clientId !== handle.clientId) {
-    throw new DcrError(
-      "ERR_IDP_RESPONSE",
-      `${doing}: the admin API answered about client_id "${String(clientId)}"; the token was not used`,
-    );
-  }
-  const token = body.registration_access_token ?? body.registrationAccessToken;
-  if (typeof token !== "string" || token === "") {
-    throw new DcrError("ERR_IDP_RESPONSE", `${doing}: the admin API's answer has no registration_access_token`);
-  }
+  const call = renewalRequest(handle, { ...opts, adminToken: opts.adminToken });
+  const doing = `renewing the registration access token of client ${printable(handle.clientId)}`;
+  const token = processRenewal(await send(call, opts), call, { handle, doing });
   handle.registrationAccessToken = token;
-  opts.log?.(`client ${handle.clientId}: registration access token renewed through the admin API`);
+  opts.log?.(`client ${printable(handle.clientId)}: registration access token renewed through the admin API`);
 }
 
 /**
- * Runs `operation` (which throws {@link RatRefused} on 401/403); on a refusal renews the RAT once
+ * Runs `operation` (which throws {@link RatRefused} when the token is refused); on a refusal renews the RAT once
  * and runs it once more when an admin token is set, else throws the actionable ERR_RAT_INVALID.
  */
 export async function withRenewal<T>(
@@ -157,13 +90,21 @@ function ratInvalid(
   const what = renewed
     ? `${doing}: the IdP refused the registration access token even after it was renewed through the admin API (${refusal.said})`
     : `${doing}: the IdP refused the registration access token (${refusal.said})`;
+  const client = printable(handle.clientId);
+  const reissue =
+    `have an IdP admin issue a fresh registration access token for client ${client} (${issue}), ` +
+    `remove the resource from state (\`pulumi state delete <urn>\`) and run \`pulumi up\` with clientId and that token in the \`adopt\` input`;
+  const renew = `set "adminToken" (\`pulumi config set --secret dcr:adminToken <token>\`) so the token is renewed automatically`;
+  const expiredAt = ratExpiresAt(handle.registrationAccessToken);
+  const now = opts.now ?? new Date();
   const message =
-    (refusal.earlier === undefined ? "" : `${lostAnswer(refusal.earlier, renewed)} `) +
-    `${what}. Either the client was deleted at the IdP (RFC 7592 IdPs may answer 401 for a client that no longer exists), ` +
-    `or its registration access token was revoked or expired. Nothing was re-registered. ` +
-    `If the client still exists: set "adminToken" (\`pulumi config set --secret dcr:adminToken <token>\`) so the token is renewed ` +
-    `automatically, or have an IdP admin issue a fresh registration access token for client ${handle.clientId} (${issue}), ` +
-    `remove the resource from state (\`pulumi state delete <urn>\`) and run \`pulumi up\` with clientId and that token in the \`adopt\` input. If the client is gone: \`pulumi state delete <urn>\` and run \`pulumi up\` to register a new one.`;
+    expiredAt !== undefined && expiredAt.getTime() <= now.getTime()
+      ? `${what}: the token expired at ${expiredAt.toISOString()}. Nothing was re-registered. ` +
+        `The client most likely still exists: ${renew}, or ${reissue}.`
+      : (refusal.earlier === undefined ? "" : `${lostAnswer(refusal.earlier, renewed)} `) +
+        `${what}. Either the client was deleted at the IdP (RFC 7592 IdPs may answer 401 for a client that no longer exists), ` +
+        `or its registration access token was revoked or expired. Nothing was re-registered. ` +
+        `If the client still exists: ${renew}, or ${reissue}. If the client is gone: \`pulumi state delete <urn>\` and run \`pulumi up\` to register a new one.`;
   const options =
     refusal.idpError === undefined
       ? { cause: refusal, status: refusal.status as number }

@@ -5,15 +5,11 @@
  */
 import * as z from "zod";
 import { DcrError } from "../errors";
+import { printable } from "../text";
 import { displayUrl } from "./redact";
 import { idpUrl } from "./safe-url";
-import {
-  CREDENTIAL_MEMBERS,
-  PRIVATE_JWK_MEMBERS,
-  type ClientHandle,
-  type ClientMetadata,
-  type ClientRecord,
-} from "./types";
+import { PRIVATE_JWK_MEMBERS } from "../jwk-members";
+import { CREDENTIAL_MEMBERS, type ClientHandle, type ClientMetadata, type ClientRecord } from "./types";
 
 /** The members of a client-information response we rely on; everything else passes through. */
 function responseSchema() {
@@ -49,7 +45,7 @@ export function parseClientInfo(body: Record<string, unknown>, doing: string): C
   const path = issue ? z.core.toDotPath(issue.path) : "";
   throw new DcrError(
     "ERR_IDP_RESPONSE",
-    `${doing}: the IdP's answer is malformed at "${path}": ${issue?.message ?? "invalid"}`,
+    `${doing}: the IdP's answer is malformed at "${printable(path)}": ${printable(issue?.message ?? "invalid")}`,
     {
       cause: result.error,
     },
@@ -65,10 +61,11 @@ export function parseClientInfo(body: Record<string, unknown>, doing: string): C
  */
 export function absorb(handle: ClientHandle, body: Record<string, unknown>, doing: string): void {
   if (body.client_id !== undefined && body.client_id !== handle.clientId) {
-    const named = typeof body.client_id === "string" ? `client_id "${body.client_id}"` : "a malformed client_id";
+    const named =
+      typeof body.client_id === "string" ? `client_id "${printable(body.client_id)}"` : "a malformed client_id";
     throw new DcrError(
       "ERR_IDP_RESPONSE",
-      `${doing}: the IdP answered about ${named} instead of "${handle.clientId}"; nothing from this answer was used`,
+      `${doing}: the IdP answered about ${named} instead of "${printable(handle.clientId)}"; nothing from this answer was used`,
     );
   }
   if (typeof body.registration_access_token === "string" && body.registration_access_token !== "") {
@@ -116,5 +113,5 @@ export function assertPublicJwks(jwks: unknown, where: string, code: "ERR_IDP_RE
 
 /** "reading client x at https://idp/reg/x" — the subject of messages about one client. */
 export function subject(verb: string, handle: ClientHandle): string {
-  return `${verb} client ${handle.clientId} at ${displayUrl(handle.registrationClientUri)}`;
+  return `${verb} client ${printable(handle.clientId)} at ${displayUrl(handle.registrationClientUri)}`;
 }

@@ -58,6 +58,13 @@ export interface RequestOptions {
    * A token is still never sent to another origin than the one it belongs to. Defaults to false.
    */
   allowInsecureHttp?: boolean;
+  /** The fetch every request goes through. Defaults to the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * The provider's clock (it honours DCR_NOW), used to tell whether a refused registration access
+   * token had expired. Defaults to the current time.
+   */
+  now?: Date;
 }
 
 /** How a refused registration access token is renewed through the IdP's admin API. */
@@ -71,6 +78,9 @@ export interface RenewalOptions {
    */
   ratRenewalPath?: string;
 }
+
+/** Options of every management operation: requests and renewal. */
+export type ManageOptions = RequestOptions & RenewalOptions;
 
 /** Options of {@link updateClient} beyond requests and renewal. */
 export interface UpdateOptions {
@@ -86,8 +96,8 @@ export interface UpdateOptions {
 /** Default {@link RenewalOptions.ratRenewalPath}. */
 export const DEFAULT_RAT_RENEWAL_PATH = DEFAULTS.ratRenewalPath;
 
-/** JWK members only a private or symmetric key has (RFC 7518 §6). */
-export const PRIVATE_JWK_MEMBERS: readonly string[] = ["d", "p", "q", "dp", "dq", "qi", "k"];
+/** JWK members only a private or symmetric key has: the one list, in provider/jwk-members.ts. */
+export { PRIVATE_JWK_MEMBERS } from "../jwk-members";
 
 /** Response members that are credentials, never metadata. */
 export const CREDENTIAL_MEMBERS: readonly string[] = [

@@ -165,12 +165,13 @@ test("a slow IdP: each attempt times out → ERR_IDP_UNAVAILABLE naming the URL 
 test("malformed JSON and wrong content types: ERR_IDP_RESPONSE on reads, ERR_OUTCOME_UNKNOWN after a registration", async () => {
   await withClient(async (idp, handle, secrets) => {
     idp.failNext({ status: 200, method: "GET", body: '{"client_id": "bff-server", ' });
-    await rejection(
+    const garbled = await rejection(
       readClient(handle, FAST),
       "ERR_IDP_RESPONSE",
-      [/malformed JSON/, /\{"client_id": "bff-server",/],
+      [/answered 200 with malformed JSON \(28 bytes of application\/json; parsing failed at position 28\)/],
       secrets,
     );
+    assert.doesNotMatch(garbled.message, /"client_id"/, "a 2xx body is described, never quoted");
     idp.failNext({ status: 200, method: "PATCH", body: "<html>ok</html>", contentType: "text/html" });
     await rejection(
       updateClient(handle, { client_name: "y" }, "PATCH", FAST),

@@ -198,7 +198,11 @@ test('seed: a client deleted out of band (404) → ERR_CLIENT_GONE on read and u
       secrets,
     );
     assert.equal(await deleteClient(handle, FAST), "gone");
-    assert.deepEqual(log(idp), ["GET 404", "PATCH 404", "GET 404", "DELETE 404"], "PATCH 404 is confirmed by one GET");
+    assert.deepEqual(
+      log(idp),
+      ["GET 404", "PATCH 404", "GET 404", "DELETE 404", "GET 404"],
+      "a 404 to PATCH or DELETE is confirmed by one GET",
+    );
     assert.equal(idp.requests.count("POST"), 0);
   });
 });
