@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { SECRET_ARGS } from "./args";
 import type { StackSecrets } from "./core/context";
 import { DcrError } from "./errors";
+import { printable } from "./text";
 
 /**
  * The secret arguments stack config supplies (`dcr:initialAccessToken`, …), read in configure();
@@ -49,9 +50,12 @@ export function logWarn(message: string): void {
  */
 export function partialFailure(cause: unknown, id: string, inputs: object, properties: object): Error {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const err = new Error(`${message} (the client ${id} and its current registration access token are kept in state)`, {
-    cause,
-  }) as Error & {
+  const err = new Error(
+    `${message} (the client ${printable(id)} and its current registration access token are kept in state)`,
+    {
+      cause,
+    },
+  ) as Error & {
     id: string;
     properties: Record<string, unknown>;
     reasons: string[];

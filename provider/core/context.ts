@@ -27,4 +27,6 @@ export interface CoreContext {
    * no-op run. Optional; failures are not kept.
    */
   thumbprints?: Map<string, Promise<string>>;
+  /** The fetch every request to the IdP goes through (default: the global one); tests drive a whole operation without a socket. */
+  fetch?: typeof globalThis.fetch;
 }

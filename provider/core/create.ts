@@ -1,5 +1,5 @@
 /** create: register the client (or adopt an existing one) with freshly generated keys. */
-import { DcrError } from "../errors";
+import { DcrError, isDcrError } from "../errors";
 import { applyKeys, NO_KEYS, type KeyHoldings } from "../keyring";
 import { policyOf } from "../plan/diff";
 import { inheritedKeys } from "../plan/holdings";
@@ -15,11 +15,12 @@ import {
   register,
   updateClient,
 } from "../protocol/registration";
+import type { ClientRecord } from "../protocol/types";
 import type { DcrInputs, DesiredRecord, Jwks } from "../types";
 import type { CoreContext } from "./context";
 import { desiredFor, naming, ownKey } from "./desired";
 import { managementOptions, requestOptions } from "./options";
-import { report, warnInsecure, written } from "./report";
+import { report, warnInsecure, warnRatExpiry, who, written } from "./report";
 import type { WriteResult } from "./results";
 
 /**
@@ -42,15 +43,23 @@ export async function createOp(inputs: DcrInputs, ctx: CoreContext): Promise<Wri
   const ring = await applyKeys(NO_KEYS, policyOf(desired), ctx.now, naming(desired), own);
   const jwks = composeJwks(ring.records, ring.publicByKid, []);
   const want = wantedMembers(desired, jwks, undefined);
-  const record = await register(endpoint, registrationBody(want, desired), iat, {
-    ...managementOptions(desired, ctx, inputs),
-    openRegistration: inputs.openRegistration === true,
-  });
+  let record: ClientRecord;
+  try {
+    record = await register(endpoint, registrationBody(want, desired), iat, {
+      ...managementOptions(desired, ctx, inputs),
+      openRegistration: inputs.openRegistration === true,
+    });
+  } catch (failure) {
+    // The IdP registered a client whose answer could not be used in full: keep what it named.
+    if (!isDcrError(failure) || failure.handle === undefined) throw failure;
+    return { id: failure.handle.clientId, outputs: stub(failure.handle, desired, ring, jwks), partial: true, failure };
+  }
   const id = record.handle.clientId;
   try {
     const outputs = written(outputsOf(record, ring, desired, jwks, inputs), want, want, undefined, ctx);
     await report(desired, id, successStatus("create"), ctx);
-    ctx.log.info(`DcrClient ${id}: registered with active key ${ring.activeKid}`);
+    ctx.log.info(`${who(id)}: registered with active key ${ring.activeKid}`);
+    warnRatExpiry(record.handle, ctx);
     return { id, outputs };
   } catch (failure) {
     return { id, outputs: stub(record.handle, desired, ring, jwks), partial: true, failure };
@@ -82,6 +91,7 @@ async function adopt(
   try {
     const outputs = written(outputsOf(record, ring, desired, jwks, inputs), want, want, undefined, ctx);
     await report(desired, handle.clientId, successStatus("create"), ctx);
+    warnRatExpiry(record.handle, ctx);
     return { id: handle.clientId, outputs };
   } catch (failure) {
     return { id: handle.clientId, outputs: stub(record.handle, desired, ring, jwks), partial: true, failure };

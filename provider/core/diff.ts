@@ -5,7 +5,7 @@ import { adoptSelfProblem, deletesBeforeReplace } from "../plan/lifecycle";
 import type { DcrInputs, DcrOutputs } from "../types";
 import type { CoreContext } from "./context";
 import { desiredFor } from "./desired";
-import { warnInsecure } from "./report";
+import { warnInsecure, who } from "./report";
 import type { DiffOutcome } from "./results";
 
 /**
@@ -20,7 +20,7 @@ export async function diffOp(olds: DcrOutputs, news: DcrInputs, ctx: CoreContext
   const plan = planDiff(olds, desired, ctx.now);
   // A warning, not an info line: `pulumi preview --diff` shows warnings only, and it shows no
   // property for this update (the SDK's dynamic-provider host drops detailedDiff).
-  if (plan.changes) ctx.log.warn(`DcrClient ${olds.clientId}: ${plan.reasons.join("; ")}`);
+  if (plan.changes) ctx.log.warn(`${who(olds.clientId)}: ${plan.reasons.join("; ")}`);
   return {
     changes: plan.changes,
     replaces: plan.replaces,

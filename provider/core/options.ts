@@ -4,7 +4,7 @@ import type { RenewalOptions, RequestOptions } from "../protocol/types";
 import type { DcrInputs, DcrOutputs, DesiredRecord } from "../types";
 import type { CoreContext } from "./context";
 
-/** Timeout, plain-http opt-in and the log line sink for any request. */
+/** Timeout, plain-http opt-in, the clock, the fetch and the log line sink for any request. */
 export function requestOptions(
   from: Pick<DcrInputs, "timeoutSeconds" | "allowInsecureHttp">,
   ctx: CoreContext,
@@ -12,7 +12,10 @@ export function requestOptions(
   const opts: RequestOptions = {
     timeoutMs: (from.timeoutSeconds ?? DEFAULTS.timeoutSeconds) * 1000,
     log: (m) => ctx.log.info(m),
+    // A refused token is explained against the same instant rotation is planned at (DCR_NOW).
+    now: ctx.now,
   };
+  if (ctx.fetch !== undefined) opts.fetch = ctx.fetch;
   if (from.allowInsecureHttp === true) opts.allowInsecureHttp = true;
   return opts;
 }

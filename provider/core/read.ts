@@ -6,7 +6,7 @@ import { readClient } from "../protocol/registration";
 import type { DcrOutputs } from "../types";
 import type { CoreContext } from "./context";
 import { managementOptions } from "./options";
-import { report, warnInsecure } from "./report";
+import { report, warnInsecure, who } from "./report";
 import type { ReadResult } from "./results";
 
 /** Reads the client `props` describe; `{ gone: true }` when the IdP no longer has it. */
@@ -18,7 +18,7 @@ export async function readOp(id: string, props: DcrOutputs, ctx: CoreContext): P
     return { gone: false, id, outputs: observed(props, record) };
   } catch (e) {
     if (isDcrError(e, "ERR_CLIENT_GONE")) {
-      ctx.log.warn(`DcrClient ${id}: the client no longer exists at the IdP; it is removed from state`);
+      ctx.log.warn(`${who(id)}: the client no longer exists at the IdP; it is removed from state`);
       return { gone: true };
     }
     await report(props.desired, id, failureStatus("read", isDcrError(e) ? e.code : undefined), ctx);

@@ -4,7 +4,15 @@ import { pushStatus, type DcrStatus } from "../metrics";
 import { afterWrite, describeSubstitution, type Applied } from "../plan/applied";
 import { idpView, ourKids } from "../plan/owned";
 import type { DcrOutputs, DesiredRecord } from "../types";
+import { ratExpiryWarning } from "../protocol/rat-expiry";
+import type { ClientHandle } from "../protocol/types";
+import { printable } from "../text";
 import type { CoreContext } from "./context";
+
+/** "DcrClient <id>" for log lines, the id escaped: an IdP-chosen client_id holding CR/LF cannot forge a line. */
+export function who(clientId: string): string {
+  return `DcrClient ${printable(clientId)}`;
+}
 
 /** Pushes `status` when a Pushgateway is configured (never throws; a failure is a warning). */
 export async function report(
@@ -18,10 +26,10 @@ export async function report(
 }
 
 /** The warning every run gives while plain http is allowed towards a non-loopback IdP. */
-export function warnInsecure(desired: DesiredRecord, who: string, ctx: CoreContext): void {
+export function warnInsecure(desired: DesiredRecord, clientId: string, ctx: CoreContext): void {
   if (desired.allowInsecureHttp !== true) return;
   ctx.log.warn(
-    `DcrClient ${who}: allowInsecureHttp is set: tokens and keys may travel over plain http to the IdP; use it only on a private network you control`,
+    `${who(clientId)}: allowInsecureHttp is set: tokens and keys may travel over plain http to the IdP; use it only on a private network you control`,
   );
 }
 
@@ -37,6 +45,12 @@ export function written(
   ctx: CoreContext,
 ): DcrOutputs {
   const { applied, substitutions } = afterWrite(sent, idpView(outs), want, previous, ourKids(outs));
-  for (const s of substitutions) ctx.log.warn(`DcrClient ${outs.clientId}: ${describeSubstitution(s)}`);
+  for (const s of substitutions) ctx.log.warn(`${who(outs.clientId)}: ${describeSubstitution(s)}`);
   return compact({ ...outs, applied: Object.keys(applied).length > 0 ? applied : undefined });
+}
+
+/** The one warning a client gets when its registration access token is a JWT that expires (said at create). */
+export function warnRatExpiry(handle: ClientHandle, ctx: CoreContext): void {
+  const warning = ratExpiryWarning(handle.clientId, handle.registrationAccessToken, ctx.now);
+  if (warning !== undefined) ctx.log.warn(warning);
 }

@@ -12,7 +12,7 @@ import type { DcrInputs, DcrOutputs } from "../types";
 import type { CoreContext } from "./context";
 import { desiredFor, naming, ownKey } from "./desired";
 import { managementOptions } from "./options";
-import { report, written } from "./report";
+import { report, written, who } from "./report";
 import type { WriteResult } from "./results";
 
 /**
@@ -28,7 +28,7 @@ export async function updateOp(id: string, olds: DcrOutputs, news: DcrInputs, ct
   const jwks = composeJwks(ring.records, ring.publicByKid, foreignKeys(olds.jwks, ring.usedKids));
   const want = wantedMembers(desired, jwks, olds.redirectUris);
   const owned = membersToSend(olds, want, new Set(ring.usedKids));
-  for (const r of ring.plan.reasons) ctx.log.info(`DcrClient ${id}: ${r}`);
+  for (const r of ring.plan.reasons) ctx.log.info(`${who(id)}: ${r}`);
   if (Object.keys(owned).length === 0) return { id, outputs: unchangedOutputs(olds, ring, desired, jwks, news) };
   const handle = handleOf(olds);
   let record: ClientRecord;
@@ -47,8 +47,7 @@ export async function updateOp(id: string, olds: DcrOutputs, news: DcrInputs, ct
     const outputs = written(outputsOf(record, ring, desired, jwks, news), owned, want, olds.applied, ctx);
     await report(desired, id, successStatus("update"), ctx);
     const next = ring.next ? `; next key ${ring.next.kid} published ahead, active from ${ring.next.activatesAt}` : "";
-    if (ring.plan.generate)
-      ctx.log.info(`DcrClient ${id}: JWKS rotated successfully; active key ${ring.activeKid}${next}`);
+    if (ring.plan.generate) ctx.log.info(`${who(id)}: JWKS rotated successfully; active key ${ring.activeKid}${next}`);
     return { id, outputs };
   } catch (failure) {
     return { id, outputs: stub(record.handle, desired, ring, jwks), partial: true, failure };
