@@ -31,15 +31,21 @@ export function noWriteRoute(method: string, status: 404 | 405): Reply {
 }
 
 /**
- * A successful registration answer, broken: `not-json` cuts the JSON off before its end (the RAT it
- * carries is still in the text), `deep` adds a member nested {@link HOSTILE_DEPTH} levels deep to
- * an otherwise valid answer. Both keep content-type application/json. Other answers pass as they are.
+ * A successful registration answer, broken: `not-json` writes the answer as a Python-style dict
+ * (single quotes: not JSON, and not the `"member": value` shape a redactor looks for), its RAT
+ * near the start; `deep` adds a member nested {@link HOSTILE_DEPTH} levels deep to an otherwise
+ * valid answer. Both keep content-type application/json. Other answers pass as they are.
  */
 export function hostileRegistration(reply: Reply, mode: HostileRegistration | undefined): Reply {
   if (mode === undefined || reply.status !== 201 || reply.body === undefined) return reply;
-  const json = JSON.stringify(reply.body);
   const headers = { ...reply.headers, "content-type": "application/json" };
-  if (mode === "not-json") return { status: 201, headers, text: `${json.slice(0, -1)},"client_secret_expires_at":` };
+  if (mode === "not-json") {
+    const { client_id, registration_access_token, ...rest } = reply.body;
+    const fields = Object.entries({ client_id, registration_access_token, ...rest });
+    const text = `{${fields.map(([name, value]) => `'${name}': ${JSON.stringify(value).replace(/"/g, "'")}`).join(", ")}}`;
+    return { status: 201, headers, text };
+  }
+  const json = JSON.stringify(reply.body);
   const deep = `${'{"a":'.repeat(HOSTILE_DEPTH)}0${"}".repeat(HOSTILE_DEPTH)}`;
   return { status: 201, headers, text: `${json.slice(0, -1)},"x_extensions":${deep}}` };
 }
