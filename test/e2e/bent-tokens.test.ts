@@ -15,6 +15,13 @@ const REFUSED = /refused the registration access token/;
 
 test('a refused RAT answered 400 "access_denied": ERR_RAT_INVALID without admin token, renewed with one', async () => {
   await withBentSeed({ refusedTokenAs400: "access_denied" }, {}, async ({ idp, stack, args }) => {
+    // At registration the same answer refuses the Initial Access Token.
+    await stack.stack.setConfig("dcr:initialAccessToken", { value: "not-the-iat-0123456789", secret: true });
+    const registering = await failure(stack.up());
+    assert.match(registering, /\[ERR_IAT_INVALID\] /, registering);
+    assert.deepEqual(idp.clientIds(), [], "nothing registered");
+    await stack.stack.setConfig("dcr:initialAccessToken", { value: idp.initialAccessToken, secret: true });
+
     await stack.up();
     const id = (await stack.outputsOf("bff")).clientId as string;
     idp.revokeRat(id);
