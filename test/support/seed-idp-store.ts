@@ -4,6 +4,7 @@
  * validation and registration profiles. No HTTP here: every operation returns a `Reply`.
  */
 import { randomBytes } from "node:crypto";
+import type { IssuedRat, RatIssuer } from "./seed-idp-jwt";
 
 export type Json = Record<string, unknown>;
 
@@ -98,25 +99,52 @@ interface Iat {
   expiresAt?: number; // epoch ms
 }
 
+/** How a store behaves; see SeedIdpOptions for the switches behind the optional members. */
+export interface StoreRules {
+  registrationEndpoint: string;
+  /** Registrations one IAT allows unless minted with another count. */
+  defaultIatUses: number;
+  /** Store metadata as a real server would (seed-normalise.ts); undefined = as sent. */
+  normalise?: (record: Json) => Reply | undefined;
+  /** Mints RATs; defaults to opaque random tokens that never expire. */
+  issueRat?: RatIssuer;
+  /** `registration_client_uri` is `<endpoint>?client_id=<id>` instead of `<endpoint>/<id>`. */
+  queryClientUri?: boolean;
+  /** Metadata carrying `jwks` is refused (400 invalid_client_metadata); `jwks_uri` is accepted. */
+  refuseInlineJwks?: boolean;
+  /** The client_id the IdP chooses when the request names none. */
+  chooseClientId?: () => string;
+}
+
+const opaqueRat: RatIssuer = () => ({ token: newToken() });
+
 export class SeedStore {
   private readonly clients = new Map<string, Json>();
-  private readonly rats = new Map<string, string>();
+  private readonly rats = new Map<string, IssuedRat>();
   private readonly iats = new Map<string, Iat>();
+  /** How far the fixture's clock runs ahead of the real one (advanceClock). */
+  private offsetMs = 0;
 
-  constructor(
-    private readonly registrationEndpoint: string,
-    private readonly defaultIatUses: number,
-    /** Store metadata as a real server would (seed-normalise.ts); undefined = as sent. */
-    private readonly normalise?: (record: Json) => Reply | undefined,
-  ) {}
+  constructor(private readonly rules: StoreRules) {}
+
+  // ---- clock -------------------------------------------------------------------------------
+
+  /** The fixture's time (epoch ms): the real clock plus every `advance`. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
 
   // ---- tokens ------------------------------------------------------------------------------
 
   /** A new IAT; `uses` defaults to the fixture's `iatUses`, `expiresInSeconds` to no expiry. */
   mintIat(uses?: number, expiresInSeconds?: number): { token: string; expiresAt?: number } {
     const token = newToken();
-    const iat: Iat = { usesLeft: uses ?? this.defaultIatUses };
-    if (expiresInSeconds !== undefined) iat.expiresAt = Date.now() + expiresInSeconds * 1000;
+    const iat: Iat = { usesLeft: uses ?? this.rules.defaultIatUses };
+    if (expiresInSeconds !== undefined) iat.expiresAt = this.now() + expiresInSeconds * 1000;
     this.iats.set(token, iat);
     return iat.expiresAt === undefined ? { token } : { token, expiresAt: iat.expiresAt };
   }
@@ -124,15 +152,15 @@ export class SeedStore {
   private liveIat(token: string | undefined): Iat | undefined {
     const iat = token === undefined ? undefined : this.iats.get(token);
     if (!iat) return undefined;
-    if (iat.usesLeft <= 0 || (iat.expiresAt !== undefined && iat.expiresAt <= Date.now())) return undefined;
+    if (iat.usesLeft <= 0 || (iat.expiresAt !== undefined && iat.expiresAt <= this.now())) return undefined;
     return iat;
   }
 
   /** Issues a new RAT for the client; the previous one dies. */
   renewRat(clientId: string): string {
-    const rat = newToken();
+    const rat = (this.rules.issueRat ?? opaqueRat)(clientId, this.now());
     this.rats.set(clientId, rat);
-    return rat;
+    return rat.token;
   }
 
   killRat(clientId: string): void {
@@ -140,7 +168,12 @@ export class SeedStore {
   }
 
   currentRat(clientId: string): string | undefined {
-    return this.rats.get(clientId);
+    return this.rats.get(clientId)?.token;
+  }
+
+  /** When the client's current RAT expires (epoch ms), if it does. */
+  ratExpiresAt(clientId: string): number | undefined {
+    return this.rats.get(clientId)?.expiresAt;
   }
 
   // ---- records -----------------------------------------------------------------------------
@@ -173,7 +206,9 @@ export class SeedStore {
   }
 
   clientUri(clientId: string): string {
-    return `${this.registrationEndpoint}/${encodeURIComponent(clientId)}`;
+    const { registrationEndpoint, queryClientUri } = this.rules;
+    const id = encodeURIComponent(clientId);
+    return queryClientUri === true ? `${registrationEndpoint}?client_id=${id}` : `${registrationEndpoint}/${id}`;
   }
 
   // ---- RFC 7591 / seed operations ---------------------------------------------------------
@@ -191,7 +226,7 @@ export class SeedStore {
       defaults = structuredClone(known);
     }
     const record: Json = { ...defaults, ...stripServerFields(body) };
-    const invalid = validateMetadata(record) ?? this.normalise?.(record);
+    const invalid = this.refusal(record);
     if (invalid) return invalid;
 
     let clientId: string;
@@ -203,12 +238,13 @@ export class SeedStore {
         return errorReply(409, "invalid_client_metadata", "client_id already registered");
       clientId = body.client_id;
     } else {
-      do clientId = `client-${randomBytes(8).toString("hex")}`;
+      const choose = this.rules.chooseClientId ?? (() => `client-${randomBytes(8).toString("hex")}`);
+      do clientId = choose();
       while (this.clients.has(clientId));
     }
 
     record.client_id = clientId;
-    record.client_id_issued_at = Math.floor(Date.now() / 1000);
+    record.client_id_issued_at = Math.floor(this.now() / 1000);
     if (SECRET_AUTH_METHODS.has(String(record.token_endpoint_auth_method ?? "client_secret_basic"))) {
       record.client_secret = newToken();
       record.client_secret_expires_at = 0;
@@ -226,7 +262,10 @@ export class SeedStore {
         ? errorReply(404, "not_found", "no client with this client_id")
         : invalidToken("registration access token is not valid");
     }
-    if (this.rats.get(clientId) !== rat) return invalidToken("registration access token is invalid or expired");
+    const held = this.rats.get(clientId);
+    if (held?.token !== rat) return invalidToken("registration access token is invalid or expired");
+    if (held.expiresAt !== undefined && held.expiresAt <= this.now())
+      return invalidToken("registration access token expired");
     return undefined;
   }
 
@@ -248,10 +287,18 @@ export class SeedStore {
       if (value === null) delete record[field];
       else record[field] = value;
     }
-    const invalid = validateMetadata(record) ?? this.normalise?.(record);
+    const invalid = this.refusal(record, body);
     if (invalid) return invalid;
     this.clients.set(clientId, record);
     return { status: 200, body: this.view(clientId, rotateRat ? this.renewRat(clientId) : undefined) };
+  }
+
+  /** Why `record` (as it would be stored; `sent` = the request body) is refused, or undefined. */
+  private refusal(record: Json, sent: Json = record): Reply | undefined {
+    if (this.rules.refuseInlineJwks === true && sent.jwks !== undefined && sent.jwks !== null) {
+      return errorReply(400, "invalid_client_metadata", "jwks is not supported, use jwks_uri");
+    }
+    return validateMetadata(record) ?? this.rules.normalise?.(record);
   }
 }
 

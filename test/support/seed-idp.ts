@@ -7,15 +7,29 @@
  *   PATCH  /api/oidc/register/{id}                    Bearer RAT → partial update, 200 record
  *   PUT    /api/oidc/register/{id}                    405 unsupported_method
  *   DELETE /api/oidc/register/{id}                    Bearer RAT → 204
+ *   (with `queryClientUri`, the client's URI is /api/oidc/register?client_id={id} instead)
  *   POST   /api/admin/dcr/initial-access-tokens       Bearer admin → 201 {initial_access_token, expires_at}
  *   POST   /api/admin/dcr/clients/{id}/tokens         Bearer admin → 201 {client_id, registration_access_token}
  *
  * Errors are JSON `{error, error_description}`. Tests steer it in process: inject failures
- * (`failNext`), slow it down (`setDelay`), kill RATs, and read or change records out of band.
+ * (`failNext`), slow it down (`setDelay`), kill RATs, advance its clock (`advanceClock`), and read
+ * or change records out of band. Options bend it the way some real servers bend RFC 7591/7592
+ * (`refusedTokenAs400`, `readOnlyManagement`, `jwtRatTtlSeconds`, `queryClientUri`,
+ * `refuseInlineJwks`, `hostileRegistration`, `chooseClientId`): test/integration/seed-switches.test.ts
+ * shows each with plain fetch.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { startLoggedServer, type RequestLog } from "./request-log";
-import { errorReply, invalidToken, newToken, SeedStore, type Json, type Reply } from "./seed-idp-store";
+import {
+  hostileRegistration,
+  noWriteRoute,
+  refusedAs,
+  type HostileRegistration,
+  type RefusedTokenError,
+} from "./seed-idp-bends";
+import { jwtRatIssuer } from "./seed-idp-jwt";
+import { BodyError, bearer, readJsonObject } from "./seed-idp-http";
+import { errorReply, invalidToken, newToken, SeedStore, type Reply } from "./seed-idp-store";
 import { normalise } from "./seed-normalise";
 
 export interface SeedIdpOptions {
@@ -37,6 +51,37 @@ export interface SeedIdpOptions {
    * "remote" IdP without leaving the machine. Defaults to 127.0.0.1.
    */
   host?: string;
+  /**
+   * A refused Initial or Registration Access Token is answered 400 with this `error` (and no
+   * WWW-Authenticate) instead of 401 invalid_token. Defaults to 401.
+   */
+  refusedTokenAs400?: RefusedTokenError;
+  /**
+   * RFC 7592 read only: PUT, PATCH and DELETE on a client's URI answer this status (404: no such
+   * route; 405 with `Allow: GET`) before any token check, while GET works. Defaults to off.
+   */
+  readOnlyManagement?: 404 | 405;
+  /**
+   * RATs are JWTs (HS256 with a fixture key) with `exp` = issue time + this many seconds on the
+   * fixture's clock (`advanceClock`); an expired RAT is refused (401 invalid_token). Nothing renews
+   * it but the admin API. Defaults to opaque RATs that never expire.
+   */
+  jwtRatTtlSeconds?: number;
+  /**
+   * `registration_client_uri` is `<registration endpoint>?client_id=<id>`, and GET/PATCH/DELETE are
+   * served there only (`…/register/<id>` is 404). Defaults to false.
+   */
+  queryClientUri?: boolean;
+  /** Register and PATCH carrying `jwks` → 400 invalid_client_metadata; `jwks_uri` is accepted. Defaults to false. */
+  refuseInlineJwks?: boolean;
+  /**
+   * A registration is carried out (the client exists, with its RAT) and its 201 answer broken:
+   * `not-json` = a JSON body cut off (the RAT inside), `deep` = a valid answer plus a member
+   * nested 10,000 deep. Defaults to off.
+   */
+  hostileRegistration?: HostileRegistration;
+  /** The client_id the IdP chooses when the request names none (tried again while taken). Defaults to `client-<16 hex>`. */
+  chooseClientId?: () => string;
 }
 
 export interface FailRule {
@@ -76,6 +121,12 @@ export interface SeedIdp {
   expireRat(clientId: string): void;
   revokeRat(clientId: string): void;
   currentRat(clientId: string): string | undefined;
+  /** When the client's current RAT expires on the fixture's clock (JWT RATs only). */
+  ratExpiresAt(clientId: string): Date | undefined;
+  /** Moves the fixture's clock (token expiry, issue times) `seconds` ahead of the real one, cumulatively. */
+  advanceClock(seconds: number): void;
+  /** The fixture's current time. */
+  now(): Date;
   getClient(clientId: string): Record<string, unknown> | undefined;
   mutateClient(clientId: string, mutate: (record: Record<string, unknown>) => void): void;
   deleteClient(clientId: string): void;
@@ -83,7 +134,6 @@ export interface SeedIdp {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const REGISTER_PATH = "/api/oidc/register";
 const ADMIN_IAT_PATH = "/api/admin/dcr/initial-access-tokens";
 const ADMIN_CLIENT_TOKENS = /^\/api\/admin\/dcr\/clients\/([^/]+)\/tokens$/;
@@ -99,40 +149,6 @@ const DEFAULT_ERRORS: Record<number, string> = {
   503: "temporarily_unavailable",
   504: "gateway_timeout",
 };
-
-class BodyError extends Error {
-  constructor(readonly reply: Reply) {
-    super(String(reply.body?.error_description));
-  }
-}
-
-/** Reads the whole body (≤ 5 MB) and parses it as a JSON object; an empty body is `{}`. */
-async function readJsonObject(req: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length; // an oversized body is drained, not kept, so the client reads the 413 cleanly
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  if (size > MAX_BODY_BYTES) throw new BodyError(errorReply(413, "invalid_request", "request body exceeds 5 MB"));
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BodyError(errorReply(400, "invalid_request", "request body must be JSON"));
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new BodyError(errorReply(400, "invalid_client_metadata", "request body must be a JSON object"));
-  }
-  return parsed as Json;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
-  return match?.[1];
-}
 
 function notFound(): Reply {
   return errorReply(404, "not_found", "no such endpoint");
@@ -188,13 +204,38 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
     return rule;
   };
 
-  const route = async (req: IncomingMessage, method: string, path: string): Promise<Reply> => {
+  /** GET, PATCH, PUT or DELETE on the client's registration_client_uri. */
+  const manage = async (req: IncomingMessage, method: string, clientId: string): Promise<Reply> => {
+    if (options.readOnlyManagement !== undefined && ["PUT", "PATCH", "DELETE"].includes(method))
+      return noWriteRoute(method, options.readOnlyManagement);
+    if (method === "PUT") {
+      return {
+        ...errorReply(405, "unsupported_method", "PUT is not supported; update with PATCH"),
+        headers: { allow: "GET, PATCH, DELETE" },
+      };
+    }
+    if (!["GET", "PATCH", "DELETE"].includes(method))
+      return errorReply(405, "unsupported_method", `${method} is not supported`);
+    const denied = store.authorize(clientId, bearer(req), unknownClientStatus);
+    if (denied) return refusedAs(denied, options.refusedTokenAs400);
+    if (method === "GET") return { status: 200, body: store.view(clientId) };
+    if (method === "DELETE") {
+      store.delete(clientId);
+      return { status: 204 };
+    }
+    return store.patch(clientId, await readJsonObject(req), rotateRatOnUpdate);
+  };
+
+  const route = async (req: IncomingMessage, method: string, path: string, query: URLSearchParams): Promise<Reply> => {
     // `store`, `baseUrl` and `registrationEndpoint` are declared below, once the port is known;
     // no request can arrive before that.
     if (path === "/.well-known/openid-configuration") {
       if (method !== "GET") return errorReply(405, "unsupported_method", `${method} is not supported here`);
       return { status: 200, body: { issuer: baseUrl, registration_endpoint: registrationEndpoint } };
     }
+    const queried = query.get("client_id");
+    if (path === REGISTER_PATH && options.queryClientUri === true && queried !== null && method !== "POST")
+      return manage(req, method, queried);
     if (path === REGISTER_PATH) {
       if (method !== "POST")
         return errorReply(
@@ -208,27 +249,10 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
         ...(typeof body.client_id === "string" ? { clientId: body.client_id } : {}),
         status: reply.status,
       });
-      return reply;
+      return hostileRegistration(refusedAs(reply, options.refusedTokenAs400), options.hostileRegistration);
     }
-    if (path.startsWith(`${REGISTER_PATH}/`)) {
-      const clientId = decodeURIComponent(path.slice(REGISTER_PATH.length + 1));
-      if (method === "PUT") {
-        return {
-          ...errorReply(405, "unsupported_method", "PUT is not supported; update with PATCH"),
-          headers: { allow: "GET, PATCH, DELETE" },
-        };
-      }
-      if (!["GET", "PATCH", "DELETE"].includes(method))
-        return errorReply(405, "unsupported_method", `${method} is not supported`);
-      const denied = store.authorize(clientId, bearer(req), unknownClientStatus);
-      if (denied) return denied;
-      if (method === "GET") return { status: 200, body: store.view(clientId) };
-      if (method === "DELETE") {
-        store.delete(clientId);
-        return { status: 204 };
-      }
-      return store.patch(clientId, await readJsonObject(req), rotateRatOnUpdate);
-    }
+    if (path.startsWith(`${REGISTER_PATH}/`) && options.queryClientUri !== true)
+      return manage(req, method, decodeURIComponent(path.slice(REGISTER_PATH.length + 1)));
     if (path === ADMIN_IAT_PATH || ADMIN_CLIENT_TOKENS.test(path)) {
       if (method !== "POST") return errorReply(405, "unsupported_method", `${method} is not supported; use POST`);
       if (bearer(req) !== adminToken) return invalidToken("admin token is missing or invalid");
@@ -259,11 +283,11 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? "GET").toUpperCase();
-    const path = (req.url ?? "/").split("?")[0] as string;
+    const [path = "/", query = ""] = (req.url ?? "/").split("?", 2);
     const failure = takeFailure(method, path);
     let reply: Reply;
     try {
-      reply = failure ? injected(req, failure) : await route(req, method, path);
+      reply = failure ? injected(req, failure) : await route(req, method, path, new URLSearchParams(query));
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
       reply = err.reply;
@@ -283,11 +307,15 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
   });
   const baseUrl = `http://${options.host ?? "127.0.0.1"}:${server.port}`;
   const registrationEndpoint = `${baseUrl}${REGISTER_PATH}`;
-  const store = new SeedStore(
+  const store = new SeedStore({
     registrationEndpoint,
-    options.iatUses ?? Number.POSITIVE_INFINITY,
-    options.normalise === true ? normalise : undefined,
-  );
+    defaultIatUses: options.iatUses ?? Number.POSITIVE_INFINITY,
+    ...(options.normalise === true ? { normalise } : {}),
+    ...(options.jwtRatTtlSeconds !== undefined ? { issueRat: jwtRatIssuer(baseUrl, options.jwtRatTtlSeconds) } : {}),
+    ...(options.queryClientUri === true ? { queryClientUri: true } : {}),
+    ...(options.refuseInlineJwks === true ? { refuseInlineJwks: true } : {}),
+    ...(options.chooseClientId !== undefined ? { chooseClientId: options.chooseClientId } : {}),
+  });
   const initialAccessToken = store.mintIat().token;
 
   return {
@@ -307,6 +335,12 @@ export async function startSeedIdp(options: SeedIdpOptions = {}): Promise<SeedId
     expireRat: (clientId) => store.killRat(clientId),
     revokeRat: (clientId) => store.killRat(clientId),
     currentRat: (clientId) => store.currentRat(clientId),
+    ratExpiresAt(clientId) {
+      const at = store.ratExpiresAt(clientId);
+      return at === undefined ? undefined : new Date(at);
+    },
+    advanceClock: (seconds) => store.advance(seconds),
+    now: () => new Date(store.now()),
     getClient(clientId) {
       const record = store.get(clientId);
       return record === undefined ? undefined : structuredClone(record);
