@@ -32,6 +32,15 @@ async function registered(idp: SeedIdp, body: Json = { redirect_uris: [REDIRECT]
   };
 }
 
+/** A registration with the fixture's IAT, answered raw (its body may not be JSON). */
+function registerRaw(idp: SeedIdp): Promise<Response> {
+  return fetch(idp.registrationEndpoint, {
+    method: "POST",
+    headers: { authorization: `Bearer ${idp.initialAccessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ redirect_uris: [REDIRECT] }),
+  });
+}
+
 /** The JSON payload of a JWT, decoded without verifying. */
 function jwtPayload(token: string): Json {
   const parts = token.split(".");
@@ -186,11 +195,7 @@ test("refuseInlineJwks: register or PATCH with jwks → 400 naming jwks_uri; jwk
 
 test('hostileRegistration "not-json": 201 application/json, a single-quoted dict holding the RAT; the client exists', async () => {
   await withSeed({ hostileRegistration: "not-json" }, async (idp) => {
-    const res = await fetch(idp.registrationEndpoint, {
-      method: "POST",
-      headers: { authorization: `Bearer ${idp.initialAccessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ redirect_uris: [REDIRECT] }),
-    });
+    const res = await registerRaw(idp);
     assert.equal(res.status, 201);
     assert.equal(res.headers.get("content-type"), "application/json");
     const text = await res.text();
@@ -205,11 +210,7 @@ test('hostileRegistration "not-json": 201 application/json, a single-quoted dict
 
 test('hostileRegistration "deep": a valid 201 plus a member nested 10,000 deep; GET is normal', async () => {
   await withSeed({ hostileRegistration: "deep" }, async (idp) => {
-    const res = await fetch(idp.registrationEndpoint, {
-      method: "POST",
-      headers: { authorization: `Bearer ${idp.initialAccessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ redirect_uris: [REDIRECT] }),
-    });
+    const res = await registerRaw(idp);
     assert.equal(res.status, 201);
     const text = await res.text();
     const body = JSON.parse(text) as Json; // JSON.parse itself copes with the depth
@@ -232,11 +233,7 @@ test('hostileRegistration "deep": a valid 201 plus a member nested 10,000 deep; 
 test("chooseClientId: the IdP may choose a client_id with CR/LF in it, served at its encoded URI", async () => {
   const forged = "client-1\r\nwarning: forged";
   await withSeed({ chooseClientId: () => forged }, async (idp) => {
-    const res = await fetch(idp.registrationEndpoint, {
-      method: "POST",
-      headers: { authorization: `Bearer ${idp.initialAccessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ redirect_uris: [REDIRECT] }),
-    });
+    const res = await registerRaw(idp);
     assert.equal(res.status, 201);
     const body = parseBody(await res.text());
     assert.equal(body.client_id, forged);

@@ -5,23 +5,25 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import type { DcrErrorCode } from "../../provider/errors";
-import type { HttpAnswer } from "../../provider/protocol/http";
 import { processConfirmation, processManage, processRecord, unsupported } from "../../provider/protocol/process-manage";
 import { RatRefused } from "../../provider/protocol/refusal";
-import { answer, clientBody, handle, manageCall, nested, NEW_RAT, RAT, throwsExactly } from "./processors-fixtures";
+import {
+  answer,
+  clientBody,
+  handle,
+  manageCall,
+  nested,
+  NEW_RAT,
+  RAT,
+  throwsExactly,
+  type AnswerCase,
+} from "./processors-fixtures";
 
 const DOING = "updating client c1 at https://idp.example.com/reg/c1";
 
-interface Case {
-  name: string;
+interface Case extends AnswerCase {
   method: "GET" | "PUT" | "PATCH" | "DELETE";
-  answer: HttpAnswer;
   json?: Record<string, unknown>;
-  code: DcrErrorCode;
-  message: string;
-  status?: number;
-  idpError?: string;
 }
 
 const cases: Case[] = [
@@ -218,12 +220,9 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`manage: ${c.method} ${c.name}`, () => {
-    const expected: Parameters<typeof throwsExactly>[1] = { code: c.code, message: c.message };
-    if (c.status !== undefined) expected.status = c.status;
-    if (c.idpError !== undefined) expected.idpError = c.idpError;
     const e = throwsExactly(
       () => processManage(c.answer, manageCall(c.method, c.json), { handle: handle(), doing: DOING }),
-      expected,
+      c,
     );
     assert.equal(e instanceof RatRefused, c.code === "ERR_RAT_INVALID", "a refused token goes to the renewal policy");
   });
@@ -239,12 +238,7 @@ test("manage: 2xx is done; 404 to PUT, PATCH and DELETE is unconfirmed until a G
   }
 });
 
-interface RecordCase {
-  name: string;
-  answer: HttpAnswer;
-  code: DcrErrorCode;
-  message: string;
-}
+type RecordCase = Omit<AnswerCase, "status" | "idpError">;
 
 const records: RecordCase[] = [
   {

@@ -5,20 +5,21 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { processRegister } from "../../provider/protocol/process-register";
-import type { HttpAnswer } from "../../provider/protocol/http";
-import type { DcrErrorCode } from "../../provider/errors";
-import { answer, clientBody, nested, RAT, registerCall, throwsExactly, URI } from "./processors-fixtures";
+import {
+  answer,
+  clientBody,
+  nested,
+  RAT,
+  registerCall,
+  throwsExactly,
+  URI,
+  type AnswerCase,
+} from "./processors-fixtures";
 
 const ctx = { doing: "registering the client", advice: "look it up" };
 
-interface Case {
-  name: string;
-  answer: HttpAnswer;
+interface Case extends AnswerCase {
   metadata?: Record<string, unknown>;
-  code: DcrErrorCode;
-  message: string;
-  status?: number;
-  idpError?: string;
 }
 
 const cases: Case[] = [
@@ -208,10 +209,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`register: ${c.name}`, () => {
-    const expected: Parameters<typeof throwsExactly>[1] = { code: c.code, message: c.message };
-    if (c.status !== undefined) expected.status = c.status;
-    if (c.idpError !== undefined) expected.idpError = c.idpError;
-    throwsExactly(() => processRegister(c.answer, registerCall(c.metadata), ctx), expected);
+    throwsExactly(() => processRegister(c.answer, registerCall(c.metadata), ctx), c);
   });
 }
 
