@@ -35,6 +35,7 @@ test("read but no update or delete (404): ERR_IDP_UNSUPPORTED, refresh still rea
     assert.match(destroying, /does not support/);
     assert.match(destroying, /pulumi state delete/);
     assert.equal(idp.requests.count("DELETE"), 1, "DELETE sent once");
+    assert.equal(idp.requests.count("GET"), 1, "one GET with the same token tells unsupported from gone");
     const kept = await stateOf(stack);
     assert.equal(kept?.outputs.clientId, id, "the resource stays in state");
     assert.notEqual(idp.getClient(id), undefined, "the client still exists at the IdP: no silent orphan");
