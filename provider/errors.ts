@@ -64,7 +64,9 @@ export class DcrError extends Error {
   declare readonly handle?: ClientHandle;
 
   constructor(code: DcrErrorCode, message: string, options: DcrErrorOptions = {}) {
-    const text = `[${code}] ${message}`;
+    // One line, whatever the message quotes: the engine prints it as is, so a value an IdP chose
+    // (a client_id, an error text) must not be able to start a forged line.
+    const text = `[${code}] ${printable(message)}`;
     super(text, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

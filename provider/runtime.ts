@@ -34,14 +34,17 @@ export function clock(): Date {
   return new Date(t);
 }
 
-/** Informational line in the engine's output (the provider host forwards its stdout). */
+/**
+ * Informational line in the engine's output (the provider host forwards its stdout). Always one
+ * line: whatever a message quotes (a kid or value an IdP chose) cannot start a forged line.
+ */
 export function logInfo(message: string): void {
-  console.log(message);
+  console.log(printable(message));
 }
 
-/** Warning line in the engine's output. */
+/** Warning line in the engine's output; one line, like {@link logInfo}. */
 export function logWarn(message: string): void {
-  console.warn(`warning: ${message}`);
+  console.warn(`warning: ${printable(message)}`);
 }
 
 /**

@@ -13,6 +13,7 @@ import { ratExpiresAt, ratExpiryWarning } from "../../provider/protocol/rat-expi
 import { tokenRefused } from "../../provider/protocol/refusal";
 import { assertPublicJwks } from "../../provider/protocol/response";
 import { printable } from "../../provider/text";
+import { logInfo, logWarn } from "../../provider/runtime";
 import { answer, handle, RAT } from "./processors-fixtures";
 
 /** An unsigned JWT-shaped token with `claims`. */
@@ -113,4 +114,25 @@ test("one list of private JWK members (oth included), used to refuse them in ans
         "[ERR_IDP_RESPONSE] the answer has private key material in jwks.keys[0] (members oth); only public keys may be published",
     },
   );
+});
+
+test("every DcrError message and log line is one line, whatever it quotes (escaped at the sink)", () => {
+  const forged = "client x\r\nwarning: forged-20261101T000000Z\u2028y";
+  const e = new DcrError("ERR_IDP_RESPONSE", `reading ${forged}`);
+  assert.equal(e.message, "[ERR_IDP_RESPONSE] reading client x\\r\\nwarning: forged-20261101T000000Z\\u2028y");
+  assert.equal(new DcrError("ERR_CONFIG", e.detail).detail, e.detail, "escaping twice changes nothing");
+  const lines: string[] = [];
+  const saved = { log: console.log, warn: console.warn };
+  console.log = (m: string) => lines.push(m);
+  console.warn = (m: string) => lines.push(m);
+  try {
+    logInfo(`key ${forged} is 61 days old`);
+    logWarn(forged);
+  } finally {
+    Object.assign(console, saved);
+  }
+  assert.deepEqual(lines, [
+    "key client x\\r\\nwarning: forged-20261101T000000Z\\u2028y is 61 days old",
+    "warning: client x\\r\\nwarning: forged-20261101T000000Z\\u2028y",
+  ]);
 });
