@@ -4,7 +4,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { startSeedIdp } from "../support/seed-idp";
-import { call, es256Key, putBody, kidsOf, type Json } from "../support/plain-dcr";
+import { call, es256Key, putBody, kidsOf, registerWithIat, type Json } from "../support/plain-dcr";
 
 test("seed: register → read → PATCH → delete → read fails; PATCH leaves unsent fields alone; PUT is 405", async () => {
   const idp = await startSeedIdp();
@@ -74,15 +74,7 @@ test("seed: register → read → PATCH → delete → read fails; PATCH leaves 
 test("seed: rotateRatOnUpdate — PATCH returns a new RAT and the old one dies", async () => {
   const idp = await startSeedIdp({ rotateRatOnUpdate: true });
   try {
-    const created = (
-      await call(idp.registrationEndpoint, {
-        method: "POST",
-        token: idp.initialAccessToken,
-        body: { client_name: "a" },
-      })
-    ).body;
-    const uri = created.registration_client_uri as string;
-    const rat1 = created.registration_access_token as string;
+    const { uri, rat: rat1 } = await registerWithIat(idp, { client_name: "a" });
     const patched = await call(uri, { method: "PATCH", token: rat1, body: { client_name: "b" } });
     assert.equal(patched.status, 200);
     const rat2 = patched.body.registration_access_token as string;
@@ -208,15 +200,7 @@ test("seed: IATs — missing/invalid → 401, iatUses caps registrations, admin 
 test("seed: admin RAT renewal kills the old RAT; expireRat → 401; unknown clients → 404 or 401", async () => {
   const idp = await startSeedIdp();
   try {
-    const created = (
-      await call(idp.registrationEndpoint, {
-        method: "POST",
-        token: idp.initialAccessToken,
-        body: { client_id: "bff-server" },
-      })
-    ).body;
-    const uri = created.registration_client_uri as string;
-    const rat1 = created.registration_access_token as string;
+    const { uri, rat: rat1 } = await registerWithIat(idp, { client_id: "bff-server" });
     const renewPath = (id: string) => `${idp.baseUrl}/api/admin/dcr/clients/${encodeURIComponent(id)}/tokens`;
 
     assert.equal((await call(renewPath("bff-server"), { method: "POST", token: "wrong" })).status, 401);

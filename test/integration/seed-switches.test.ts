@@ -8,7 +8,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { startSeedIdp, type SeedIdp, type SeedIdpOptions } from "../support/seed-idp";
 import { HOSTILE_DEPTH } from "../support/seed-idp-bends";
-import { call, es256Key, parseBody, type Json } from "../support/plain-dcr";
+import { call, es256Key, parseBody, registerWithIat, type Json } from "../support/plain-dcr";
 
 const REDIRECT = "https://bff.example.com/auth/callback";
 
@@ -22,14 +22,8 @@ async function withSeed(options: SeedIdpOptions, fn: (idp: SeedIdp) => Promise<v
 }
 
 /** Registers a client with the fixture's IAT; returns its id, URI and RAT. */
-async function registered(idp: SeedIdp, body: Json = { redirect_uris: [REDIRECT] }) {
-  const created = await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return {
-    id: created.body.client_id as string,
-    uri: created.body.registration_client_uri as string,
-    rat: created.body.registration_access_token as string,
-  };
+function registered(idp: SeedIdp, body: Json = { redirect_uris: [REDIRECT] }) {
+  return registerWithIat(idp, body);
 }
 
 /** A registration with the fixture's IAT, answered raw (its body may not be JSON). */

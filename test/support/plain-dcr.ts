@@ -1,4 +1,5 @@
 /** Plain-fetch helpers for the IdP round-trip tests (no pulumi-dcr code involved). */
+import * as assert from "node:assert/strict";
 import * as jose from "jose";
 
 export type Json = Record<string, unknown>;
@@ -93,3 +94,17 @@ export function putBody(current: Json, changes: Json): Json {
 
 export const kidsOf = (record: Json | undefined): string[] =>
   ((record?.jwks as { keys: { kid: string }[] } | undefined)?.keys ?? []).map((k) => k.kid);
+
+/** A client registered with an IAT (201 asserted); its id, registration_client_uri and RAT. */
+export async function registerWithIat(
+  idp: { registrationEndpoint: string; initialAccessToken: string },
+  body: Json,
+): Promise<{ id: string; uri: string; rat: string }> {
+  const created = await call(idp.registrationEndpoint, { method: "POST", token: idp.initialAccessToken, body });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return {
+    id: created.body.client_id as string,
+    uri: created.body.registration_client_uri as string,
+    rat: created.body.registration_access_token as string,
+  };
+}
