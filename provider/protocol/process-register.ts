@@ -94,15 +94,7 @@ function registered(answer: HttpAnswer, call: HttpCall, ctx: RegisterContext): C
   if ("problem" in reading) {
     const handle = handleOf(reading.value, call);
     const where = `${call.method} ${displayUrl(call.url)}`;
-    if (handle !== undefined) {
-      throw new DcrError(
-        "ERR_IDP_RESPONSE",
-        `${doing}: ${where} ${reading.problem}; the IdP registered client ${printable(handle.clientId)} and the client is kept in state ` +
-          "with the registration access token its answer holds, so it is not orphaned. Reading it will fail the same way " +
-          "while the IdP answers like this; `pulumi destroy` deletes it at the IdP",
-        { status, handle },
-      );
-    }
+    if (handle !== undefined) throw keptInState(`${doing}: ${where} ${reading.problem}`, handle, status);
     throw new DcrError(
       "ERR_OUTCOME_UNKNOWN",
       `${doing}: ${where} ${reading.problem}; the client was probably registered. To find out, ${advice}`,
@@ -132,19 +124,35 @@ function registered(answer: HttpAnswer, call: HttpCall, ctx: RegisterContext): C
   if (typeof body.registration_client_uri !== "string" || body.registration_client_uri === "") {
     throw unmanageable("its answer has no registration_client_uri");
   }
+  let handle: ClientHandle;
   try {
-    const info = parseClientInfo(body, doing);
-    const uri = idpUrl(info.registration_client_uri, "registration_client_uri", call.url.origin);
-    const handle: ClientHandle = {
-      clientId,
-      registrationClientUri: uri.href,
-      registrationAccessToken: body.registration_access_token,
-    };
-    if (info.client_secret !== undefined) handle.clientSecret = info.client_secret;
-    return recordOf(handle, info, doing);
+    const uri = idpUrl(body.registration_client_uri, "registration_client_uri", call.url.origin);
+    handle = { clientId, registrationClientUri: uri.href, registrationAccessToken: body.registration_access_token };
+    if (typeof body.client_secret === "string") handle.clientSecret = body.client_secret;
   } catch (e) {
+    // A URI the token must never be sent to: the client cannot be managed from here.
     throw unmanageable(`its answer was refused: ${detailOf(e)}`, e);
   }
+  try {
+    return recordOf(handle, parseClientInfo(body, doing), doing);
+  } catch (e) {
+    // The rest of the record is unusable, but the client and its token are known: keep them.
+    throw keptInState(detailOf(e), handle, status, e);
+  }
+}
+
+/**
+ * ERR_IDP_RESPONSE for a registration whose answer names a usable handle although the rest of it
+ * cannot be used: the error carries the handle, so the client and its token are kept in state.
+ */
+function keptInState(what: string, handle: ClientHandle, status: number, cause?: unknown): DcrError {
+  return new DcrError(
+    "ERR_IDP_RESPONSE",
+    `${what}; the IdP registered client ${printable(handle.clientId)} and the client is kept in state ` +
+      "with the registration access token its answer holds, so it is not orphaned. Reading it will fail the same way " +
+      "while the IdP answers like this; `pulumi destroy` deletes it at the IdP",
+    cause === undefined ? { status, handle } : { status, handle, cause },
+  );
 }
 
 /**

@@ -197,14 +197,6 @@ const cases: Case[] = [
       "[ERR_IDP_RESPONSE] registering the client: the IdP registered client c1 but its answer was refused: the IdP's registration_client_uri https://evil.example.net/reg/c1 is on another origin than https://idp.example.com; refusing to send the registration access token there, so it cannot be managed (RFC 7592). Have an IdP admin issue a registration access token for c1 and pass it via the `adopt` input, or delete the client in the IdP admin",
     status: 201,
   },
-  {
-    name: "201 with private key members in jwks",
-    answer: answer(201, clientBody({ jwks: { keys: [{ kty: "EC", d: "private" }] } })),
-    code: "ERR_IDP_RESPONSE",
-    message:
-      "[ERR_IDP_RESPONSE] registering the client: the IdP registered client c1 but its answer was refused: registering the client: the IdP's answer has private key material in jwks.keys[0] (members d); only public keys may be published, so it cannot be managed (RFC 7592). Have an IdP admin issue a registration access token for c1 and pass it via the `adopt` input, or delete the client in the IdP admin",
-    status: 201,
-  },
 ];
 
 for (const c of cases) {
@@ -237,4 +229,26 @@ test("register: 201 nested 10,000 deep with a handle at the top: ERR_IDP_RESPONS
   assert.deepEqual(e.handle, { clientId: "c1", registrationClientUri: URI, registrationAccessToken: RAT });
   assert.equal(Object.keys(e).includes("handle"), false, "not enumerable");
   assert.equal(JSON.stringify(e).includes(RAT), false, "never serialized");
+});
+
+test("register: a usable handle but an unusable record (private key members, a malformed member): the client is kept", () => {
+  const rows = [
+    {
+      extra: { jwks: { keys: [{ kty: "EC", d: "private" }] } },
+      said: "registering the client: the IdP's answer has private key material in jwks.keys[0] (members d); only public keys may be published",
+    },
+    {
+      extra: { client_secret_expires_at: "soon", client_secret: "s3cret-value" },
+      said: 'registering the client: the IdP\'s answer is malformed at "client_secret_expires_at": Invalid input: expected number, received string',
+    },
+  ];
+  for (const row of rows) {
+    const e = throwsExactly(() => processRegister(answer(201, clientBody(row.extra)), registerCall(), ctx), {
+      code: "ERR_IDP_RESPONSE",
+      message: `[ERR_IDP_RESPONSE] ${row.said}; the IdP registered client c1 and the client is kept in state with the registration access token its answer holds, so it is not orphaned. Reading it will fail the same way while the IdP answers like this; \`pulumi destroy\` deletes it at the IdP`,
+      status: 201,
+    });
+    const secret = "client_secret" in row.extra ? { clientSecret: "s3cret-value" } : {};
+    assert.deepEqual(e.handle, { clientId: "c1", registrationClientUri: URI, registrationAccessToken: RAT, ...secret });
+  }
 });
