@@ -7,7 +7,15 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ProxiedResponse } from "../support/fault-proxy";
-import { assertNoLeak, rule, startFaultEnv, thrownClean, type FaultEnv, type Thrown } from "../support/fault-env";
+import {
+  assertNoLeak,
+  partialState,
+  rule,
+  startFaultEnv,
+  thrownClean,
+  type FaultEnv,
+  type Thrown,
+} from "../support/fault-env";
 import { startLoggedServer, type LoggedServer } from "../support/request-log";
 import { leaks } from "../support/secrets";
 import type { DcrOutputs } from "../../provider/types";
@@ -167,6 +175,11 @@ test("private key members in the IdP's jwks are refused, naming the members, nev
     assert.equal(c.code, "ERR_IDP_RESPONSE", c.text);
     assert.equal(env.proxy.count("POST", REG), 1);
     assertNoLeak(c.text, [d], "private member value at registration");
+    // The client exists and its answer named it and its RAT: kept as partial state, not lost.
+    assert.match(c.text, /the client is kept in state/);
+    const kept = partialState(c, c.error.id as string, "private member at registration");
+    env.proxy.clearRules();
+    assert.ok(await env.ratWorks(kept), "the kept RAT manages the registered client");
   });
 });
 
