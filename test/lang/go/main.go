@@ -9,7 +9,7 @@
 // "<name>.<output>" when there are several resources). The environment gives the rest: PULUMI_HOME,
 // PULUMI_BACKEND_URL (a file:// backend), PULUMI_CONFIG_PASSPHRASE, PATH (the pulumi CLI) and what
 // the provider reads (DCR_NOW). The engine's output streams to stderr; the last line on stdout is
-// JSON {"stdout", "summary"}. Outputs are read by the caller with `pulumi stack output --json --show-secrets`.
+// JSON {"stdout": <the CLI's stdout>}. Outputs are read by the caller with `pulumi stack output --json --show-secrets`.
 package main
 
 import (
@@ -39,9 +39,9 @@ type spec struct {
 	Exports   []string                          `json:"exports"`
 }
 
+// result is what the driver prints as its last line: the CLI's stdout of the operation.
 type result struct {
-	Stdout  string         `json:"stdout"`
-	Summary map[string]int `json:"summary"`
+	Stdout string `json:"stdout"`
 }
 
 func main() {

@@ -19,7 +19,7 @@ func run(ctx context.Context, stack auto.Stack, operation string, flags []string
 	switch operation {
 	case "up":
 		res, err := stack.Up(ctx, optup.ProgressStreams(os.Stderr), optup.ShowSecrets(false))
-		return &result{Stdout: res.StdOut, Summary: counts(res.Summary.ResourceChanges)}, err
+		return &result{Stdout: res.StdOut}, err
 	case "preview":
 		opts := []optpreview.Option{optpreview.ProgressStreams(os.Stderr)}
 		if slices.Contains(flags, "--diff") {
@@ -29,24 +29,13 @@ func run(ctx context.Context, stack auto.Stack, operation string, flags []string
 			opts = append(opts, optpreview.ExpectNoChanges())
 		}
 		res, err := stack.Preview(ctx, opts...)
-		summary := map[string]int{}
-		for op, n := range res.ChangeSummary {
-			summary[string(op)] = n
-		}
-		return &result{Stdout: res.StdOut, Summary: summary}, err
+		return &result{Stdout: res.StdOut}, err
 	case "refresh":
 		res, err := stack.Refresh(ctx, optrefresh.ProgressStreams(os.Stderr))
-		return &result{Stdout: res.StdOut, Summary: counts(res.Summary.ResourceChanges)}, err
+		return &result{Stdout: res.StdOut}, err
 	case "destroy":
 		res, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stderr))
-		return &result{Stdout: res.StdOut, Summary: counts(res.Summary.ResourceChanges)}, err
+		return &result{Stdout: res.StdOut}, err
 	}
 	return nil, fmt.Errorf("unknown operation %q", operation)
-}
-
-func counts(changes *map[string]int) map[string]int {
-	if changes == nil {
-		return map[string]int{}
-	}
-	return *changes
 }

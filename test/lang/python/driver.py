@@ -13,7 +13,7 @@ SPEC.json (written by test/support/lang-stack.ts):
 
 The environment gives the rest: PULUMI_HOME, PULUMI_BACKEND_URL (a file:// backend),
 PULUMI_CONFIG_PASSPHRASE, PATH (the pulumi CLI) and anything the provider reads (DCR_NOW).
-The engine's output streams to stderr; the last line on stdout is JSON: {"stdout", "summary"}.
+The engine's output streams to stderr; the last line on stdout is JSON: {"stdout": <the CLI's stdout>}.
 Outputs are read by the caller with `pulumi stack output --json --show-secrets`.
 """
 
@@ -78,8 +78,7 @@ def run(stack: auto.Stack, operation: str, flags: list) -> dict:
         result = stack.destroy(on_output=echo)
     else:
         raise SystemExit(f"driver.py: unknown operation {operation!r}")
-    summary = getattr(result, "change_summary", None) or getattr(result.summary, "resource_changes", None) or {}
-    return {"stdout": result.stdout, "summary": {str(k): v for k, v in summary.items()}}
+    return {"stdout": result.stdout}
 
 
 def main(argv: list) -> None:
