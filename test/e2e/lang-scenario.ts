@@ -7,7 +7,7 @@
  * band, refreshed and repaired → the state export holds no secret in clear → destroy.
  */
 import * as assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { startSuiteIdp, type SuiteIdp, type SuiteIdpName } from "../support/idp-suite";
 import { CLIENT_EXPORTS, createLangStack, LANGS, type Lang, type LangStack } from "../support/lang-stack";
 import { leaks, outputSecrets } from "../support/secrets";
@@ -97,16 +97,21 @@ export async function langLifecycle(idp: SuiteIdp, lang: Lang): Promise<void> {
   }
 }
 
-/** Registers the lifecycle for every language against one IdP (one test file per IdP). */
+/**
+ * Registers the lifecycle for every language against one IdP (one test file per IdP, so Keycloak
+ * starts once per file); the languages run concurrently, each with its own IdP (oidc-provider) or realm.
+ */
 export function langTests(name: SuiteIdpName): void {
-  for (const lang of LANGS) {
-    test(`${name} from ${lang}: create, no-op, rotation, drift, secrets, destroy`, async () => {
-      const idp = await startSuiteIdp(name);
-      try {
-        await langLifecycle(idp, lang);
-      } finally {
-        await idp.close();
-      }
-    });
-  }
+  describe(`${name} from every language`, { concurrency: LANGS.length }, () => {
+    for (const lang of LANGS) {
+      test(`${name} from ${lang}: create, no-op, rotation, drift, secrets, destroy`, async () => {
+        const idp = await startSuiteIdp(name);
+        try {
+          await langLifecycle(idp, lang);
+        } finally {
+          await idp.close();
+        }
+      });
+    }
+  });
 }
