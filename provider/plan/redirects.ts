@@ -13,7 +13,9 @@ import { DcrError } from "../errors";
  */
 export type RedirectUpdateMode = "auto" | "replace" | "merge" | "none";
 
-const MODES: readonly RedirectUpdateMode[] = Object.freeze(["auto", "replace", "merge", "none"]);
+/** Every {@link RedirectUpdateMode}, in documentation order. */
+export const REDIRECT_UPDATE_MODES: readonly RedirectUpdateMode[] = Object.freeze(["auto", "replace", "merge", "none"]);
+const MODES = REDIRECT_UPDATE_MODES;
 
 /** What to send for redirect_uris. */
 export interface RedirectPlan {
