@@ -4,7 +4,7 @@
  * the TSDoc of its property. Run: `node .build/scripts/gen-schema.js [<out file>]` after
  * `tsc -p tsconfig.test.json` (scripts/gen-sdk.sh does both, then the SDKs).
  */
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ARG_NAMES } from "../provider/args";
 import { buildSchema, schemaText, type SchemaDocs } from "../provider/schema/build";
@@ -51,8 +51,16 @@ export function generateSchemaText(repo: string): string {
   return schemaText(buildSchema(readSchemaDocs(repo), version));
 }
 
+/** The repository root: the nearest directory above `from` holding provider/args.ts. */
+export function findRepo(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "provider", "args.ts"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no repository (provider/args.ts) above ${from}`);
+  }
+}
+
 if (require.main === module) {
-  const repo = path.resolve(__dirname, "..", "..");
+  const repo = findRepo(__dirname);
   const out = path.resolve(process.argv[2] ?? path.join(repo, SCHEMA_PATH));
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, generateSchemaText(repo));
