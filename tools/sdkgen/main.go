@@ -77,6 +77,9 @@ func run(schemaPath, sdkDir string) error {
 		if diags.HasErrors() {
 			return errors.New(diags.Error())
 		}
+		for _, d := range diags {
+			fmt.Fprintf(os.Stderr, "sdkgen: %s: warning: %s %s\n", g.lang, d.Summary, d.Detail)
+		}
 		files, err := g.gen(pkg)
 		if err != nil {
 			return fmt.Errorf("%s: %w", g.lang, err)
