@@ -180,6 +180,7 @@ func (in *keyAlgorithmPtr) ToKeyAlgorithmPtrOutputWithContext(ctx context.Contex
 	return pulumi.ToOutputWithContext(ctx, in).(KeyAlgorithmPtrOutput)
 }
 
+// How `redirectUris` is applied to the client's `redirect_uris`:
 // - `auto`: send the provided list when it differs from the IdP's (as a set).
 // - `replace`: always send exactly the provided list.
 // - `merge`: send the IdP's list plus the provided URIs it lacks (IdP order first, no duplicates).

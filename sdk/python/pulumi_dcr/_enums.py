@@ -27,6 +27,7 @@ class KeyAlgorithm(_builtins.str, Enum):
 @pulumi.type_token("dcr:index:RedirectUpdateMode")
 class RedirectUpdateMode(_builtins.str, Enum):
     """
+    How `redirectUris` is applied to the client's `redirect_uris`:
     - `auto`: send the provided list when it differs from the IdP's (as a set).
     - `replace`: always send exactly the provided list.
     - `merge`: send the IdP's list plus the provided URIs it lacks (IdP order first, no duplicates).
