@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
@@ -62,7 +64,16 @@ func run(schemaPath, sdkDir string) error {
 		lang string
 		gen  func(*schema.Package) (map[string][]byte, error)
 	}{
-		{"python", func(p *schema.Package) (map[string][]byte, error) { return python.GeneratePackage(tool, p, nil, nil) }},
+		{"python", func(p *schema.Package) (map[string][]byte, error) {
+			files, err := python.GeneratePackage(tool, p, nil, nil)
+			// pyproject.toml names README.md beside it; the generator writes it into the package only.
+			for name, b := range files {
+				if path.Base(name) == "README.md" && path.Dir(name) != "." && !strings.Contains(path.Dir(name), "/") {
+					files["README.md"] = b
+				}
+			}
+			return files, err
+		}},
 		{"go", func(p *schema.Package) (map[string][]byte, error) { return gogen.GeneratePackage(tool, p, nil) }},
 		{"nodejs", func(p *schema.Package) (map[string][]byte, error) {
 			return nodejs.GeneratePackage(tool, p, nil, nil, false, nil)
