@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".build/", ".build-*/", "examples/*/node_modules/", "examples/*/bin/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      ".build/",
+      ".build-*/",
+      "examples/*/node_modules/",
+      "examples/*/bin/",
+      // Generated SDKs (scripts/gen-sdk.sh): checked against the generator, not linted.
+      "sdk/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

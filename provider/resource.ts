@@ -9,7 +9,7 @@ import { dcrProvider } from "./provider-stub";
 import { SECRET_OUTPUTS, type Jwks, type KeyRecord } from "./types";
 
 /** The outputs DcrClient declares (every Output-typed member but the engine's own `id` and `urn`). */
-type DeclaredOutput = Exclude<
+export type DeclaredOutput = Exclude<
   { [K in keyof DcrClient]: DcrClient[K] extends pulumi.Output<unknown> ? K : never }[keyof DcrClient],
   "id" | "urn"
 >;

@@ -50,8 +50,11 @@ export interface DcrInputs {
 
 /** One signing key this resource created (or imported), as recorded in state. */
 export interface KeyRecord {
+  /** The key's `kid`. */
   kid: string;
+  /** Its signing algorithm. */
   alg: KeyAlgorithm;
+  /** When it was generated or imported (ISO-8601); retirement counts from here. */
   createdAt: string;
   /** While the key is published ahead of use: when it becomes active. */
   activatesAt?: string;

@@ -25,6 +25,8 @@ echo "test: the Go driver builds"
 eslint --max-warnings 0 .
 # One formatter: the lint step fails on code Prettier would lay out differently (`npm run format` fixes it).
 npm run --silent format:check
+# The committed schema and SDKs must be what the generators make of the sources (`npm run gen` fixes it).
+bash scripts/check-generated.sh
 # Node expands the glob; DCR_TEST_PATTERN narrows the run (e.g. '.build/test/unit/*.test.js').
 exec node --test --test-concurrency="${DCR_TEST_CONCURRENCY:-3}" --test-timeout=900000 \
   "${DCR_TEST_PATTERN:-.build/test/**/*.test.js}"

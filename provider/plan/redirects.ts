@@ -6,6 +6,7 @@
 import { DcrError } from "../errors";
 
 /**
+ * How `redirectUris` is applied to the client's `redirect_uris`:
  * - `auto`: send the provided list when it differs from the IdP's (as a set).
  * - `replace`: always send exactly the provided list.
  * - `merge`: send the IdP's list plus the provided URIs it lacks (IdP order first, no duplicates).
@@ -13,7 +14,9 @@ import { DcrError } from "../errors";
  */
 export type RedirectUpdateMode = "auto" | "replace" | "merge" | "none";
 
-const MODES: readonly RedirectUpdateMode[] = Object.freeze(["auto", "replace", "merge", "none"]);
+/** Every {@link RedirectUpdateMode}, in documentation order. */
+export const REDIRECT_UPDATE_MODES: readonly RedirectUpdateMode[] = Object.freeze(["auto", "replace", "merge", "none"]);
+const MODES = REDIRECT_UPDATE_MODES;
 
 /** What to send for redirect_uris. */
 export interface RedirectPlan {
