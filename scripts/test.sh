@@ -14,12 +14,14 @@ KEYCLOAK_JAVA_HOME="$(sed -n 2p <<<"$keycloak")"
 export KEYCLOAK_HOME KEYCLOAK_JAVA_HOME
 echo "test: keycloak $KEYCLOAK_HOME (java $KEYCLOAK_JAVA_HOME)"
 # The language tests (test/e2e/lang-*.test.ts): Pulumi's YAML language host and a Python venv with the
-# Pulumi Python SDK, each built once and cached; and the Go driver's first build, so the test files that
-# build it at once find the Go build cache warm.
+# Pulumi Python SDK, each built once and cached; the Python wheel and Go module dir of the generated SDKs
+# (.build/artifacts); and the Go driver's first build, so the test files that build it at once find the
+# Go build cache warm.
 DCR_YAML_DIR="$(bash scripts/ensure-yaml.sh)"
 DCR_PYTHON="$(bash scripts/ensure-python.sh)"
 export DCR_YAML_DIR DCR_PYTHON
 echo "test: pulumi-language-yaml in $DCR_YAML_DIR, python $DCR_PYTHON"
+bash scripts/build-sdk-artifacts.sh
 (cd test/lang/go && go build -trimpath -o /dev/null .)
 echo "test: the Go driver builds"
 eslint --max-warnings 0 .
