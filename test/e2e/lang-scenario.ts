@@ -16,8 +16,8 @@ const DAY = 86400_000;
 const A = "https://bff.example.com/auth/callback";
 const B = "https://bff.example.com/auth/other";
 const X = "https://intruder.example.com/cb";
-/** The default key algorithm (no keyAlgorithm argument is given). */
-const ALG = "RS256";
+/** The key algorithm (a schema enum: each SDK's enum type carries it). */
+const ALG = "ES256";
 
 const sorted = (a: readonly string[]): string[] => [...a].sort();
 
@@ -34,6 +34,7 @@ function clientArgs(idp: SuiteIdp, lang: Lang): Record<string, unknown> {
   return {
     ...idp.args,
     clientName: `bff-${lang}`,
+    keyAlgorithm: ALG,
     redirectUris: [B, A],
     metadata: { grant_types: ["authorization_code", "client_credentials"], response_types: ["code"] },
   };

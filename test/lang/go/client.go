@@ -53,8 +53,8 @@ func goName(key string) string {
 func inputFor(value interface{}, want reflect.Type) (reflect.Value, error) {
 	var candidates []pulumi.Input
 	switch v := value.(type) {
-	case string:
-		candidates = []pulumi.Input{pulumi.String(v)}
+	case string: // a plain string, or one of the schema's string enums
+		candidates = []pulumi.Input{pulumi.String(v), dcr.KeyAlgorithm(v), dcr.RedirectUpdateMode(v), dcr.UpdateMethod(v)}
 	case bool:
 		candidates = []pulumi.Input{pulumi.Bool(v)}
 	case float64:
