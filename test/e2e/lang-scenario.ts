@@ -40,9 +40,13 @@ function clientArgs(idp: SuiteIdp, lang: Lang): Record<string, unknown> {
   };
 }
 
-/** Rotation 31 days ahead: previewed as a jwks change, then carried out. */
+/** Rotation 31 days ahead: the no-changes alarm goes off, preview shows a jwks change, up carries it out. */
 async function rotates(idp: SuiteIdp, stack: LangStack, before: Record<string, unknown>, label: string) {
   stack.setEnv("DCR_NOW", new Date(Date.now() + 31 * DAY).toISOString());
+  await assert.rejects(
+    stack.preview({ expectNoChanges: true }),
+    /no changes were expected for preview but changes were proposed/,
+  );
   const diff = await stack.preview({ diff: true });
   // The engine renders a property the provider reports changed whose new value is not known before the
   // update as "- jwks: {old}" (the provider's detailed diff names it; its new value is computed by up).

@@ -35,7 +35,10 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs `file args`; rejects with the command line, its exit and both streams. */
+/**
+ * Runs `file args`; rejects with the command's name and first two arguments (never the rest, which
+ * may be `config set-all --secret k=v`), its exit and both streams.
+ */
 export function run(file: string, args: string[], opts: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -44,7 +47,11 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
       { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err)
-          reject(new Error(`${path.basename(file)} ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
+          reject(
+            new Error(
+              `${[path.basename(file), ...args.slice(0, 2)].join(" ")} … failed (${err.code ?? err.signal}):\n${stdout}\n${stderr}`,
+            ),
+          );
         else resolve({ stdout, stderr });
       },
     );
