@@ -105,6 +105,17 @@ test("plugin: info, schema, CheckConfig/Configure with secret config, Check fail
       assert.equal(inputs.values.rotateAfterDays, 20, "an argument not passed comes from dcr: config");
       assert.equal("initialAccessToken" in inputs.values, false, "secret config is not copied into inputs");
 
+      const explicit = await plugin.call<pb.CheckResponse>(
+        "check",
+        checkRequest({
+          registrationEndpoint: idp.registrationEndpoint,
+          initialAccessToken: secret("iat-given-0123456789"),
+        }),
+      );
+      const e = open(explicit.getInputs());
+      assert.deepEqual(e.secret, ["initialAccessToken"], "a secret input stays secret in Check's reply");
+      assert.deepEqual(leaks(e.plain, ["iat-given-0123456789"]), []);
+
       const adopt = { clientId: "c-1", registrationAccessToken: "rat-from-config-0123456789" };
       await configure(plugin, {
         initialAccessToken: secret(idp.initialAccessToken),
