@@ -14,6 +14,7 @@ import { GrpcFailure, initFailedError } from "./init-failed";
 import { decode, encode } from "./marshal";
 import { inputSecrets, outputSecrets } from "./secret-names";
 import type { PluginState } from "./state";
+import { knownPart, withUnknowns } from "./unknown-diff";
 
 /** The top-level property a failure path names (`adopt.clientId` → `adopt`). */
 function rootOf(path: string): string {
@@ -38,14 +39,15 @@ export async function check(state: PluginState, req: pb.CheckRequest): Promise<p
   return resp;
 }
 
-/** Diff: diffOp on old outputs and new inputs; unknown new inputs leave the decision to the engine. */
+/** Diff: diffOp on old outputs and new inputs; an unknown new input counts as changed (unknown-diff.ts). */
 export async function diff(state: PluginState, req: pb.DiffRequest): Promise<pb.DiffResponse> {
   const news = decode(req.getNews());
-  if (news.unknown.size > 0) return new pb.DiffResponse().setChanges(pb.DiffResponse.DiffChanges.DIFF_UNKNOWN);
-  const olds = decode(req.getOlds());
+  const olds = decode(req.getOlds()).values as unknown as DcrOutputs;
+  const oldInputs = decode(req.getOldInputs()).values;
   const ctx = state.context(req.getUrn());
-  const d = await diffOp(olds.values as unknown as DcrOutputs, news.values as DcrInputs, ctx).finally(ctx.flush);
-  return diffResponse(d, decode(req.getOldInputs()).values, news.values);
+  const known = knownPart(news.values, news.unknown, oldInputs);
+  const d = await diffOp(olds, known as DcrInputs, ctx).finally(ctx.flush);
+  return diffResponse(withUnknowns(d, news.unknown, news.values), oldInputs, news.values);
 }
 
 /** The outputs of a write, or its partial state as the init-failed error. */

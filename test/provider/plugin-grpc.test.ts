@@ -173,6 +173,34 @@ test("plugin: create, no-op diff, due rotation in detailedDiff, update, refresh 
       );
       assert.equal(same.getChanges(), pb.DiffResponse.DiffChanges.DIFF_NONE, "nothing changes: DIFF_NONE");
       assert.equal(same.getDetaileddiffMap().getLength(), 0);
+
+      const inputValues = inputs?.toJavaScript() ?? {};
+      const unknownName = await plugin.call<pb.DiffResponse>(
+        "diff",
+        new pb.DiffRequest()
+          .setId(id)
+          .setUrn(URN)
+          .setOlds(outs)
+          .setNews(struct({ ...inputValues, clientName: UNKNOWN }))
+          .setOldInputs(inputs),
+      );
+      assert.equal(unknownName.getChanges(), pb.DiffResponse.DiffChanges.DIFF_SOME, "an unknown input may change");
+      assert.deepEqual(unknownName.getDiffsList(), ["clientName"]);
+      assert.deepEqual(unknownName.getReplacesList(), [], "clientName updates");
+      const unknownEndpoint = await plugin.call<pb.DiffResponse>(
+        "diff",
+        new pb.DiffRequest()
+          .setId(id)
+          .setUrn(URN)
+          .setOlds(outs)
+          .setNews(struct({ ...inputValues, registrationEndpoint: UNKNOWN }))
+          .setOldInputs(inputs),
+      );
+      assert.deepEqual(unknownEndpoint.getReplacesList(), ["registrationEndpoint"], "an unknown endpoint replaces");
+      assert.equal(
+        unknownEndpoint.getDetaileddiffMap().get("registrationEndpoint")?.getKind(),
+        pb.PropertyDiff.Kind.UPDATE_REPLACE,
+      );
     });
 
     const later = new Date(Date.now() + 31 * DAY).toISOString();
