@@ -72,6 +72,10 @@ test("plugin through the engine (Node.js program, oidc-provider): create, no-op,
 
     await stack.preview({ expectNoChanges: true });
     idp.requests.reset();
+    await stack.refresh();
+    assert.equal(idp.requests.count("GET"), 1, "refresh reads the client once");
+    await stack.preview({ expectNoChanges: true }); // refresh kept the inputs
+    idp.requests.reset();
     const noop = await stack.up();
     assert.deepEqual(noop.summary.resourceChanges, { same: 2 }, "nothing changes (stack + client)");
     assert.equal(idp.requests.count(), 0, "a no-op up sends no request to the IdP");
