@@ -36,15 +36,17 @@ function reveal(v: unknown, found: { secret: boolean; unknown: boolean }): unkno
   }
   if (Array.isArray(v)) return v.map((x) => reveal(x, found));
   if (typeof v === "object" && v !== null) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x, found)]));
+    const members = Object.entries(v).filter(([, x]) => x !== null); // null member = unset
+    return Object.fromEntries(members.map(([k, x]) => [k, reveal(x, found)]));
   }
   return v;
 }
 
-/** Decodes a request's Struct (absent = empty). */
+/** Decodes a request's Struct (absent = empty; null members = absent). */
 export function decode(s: Struct | undefined): Decoded {
   const out: Decoded = { values: {}, secret: new Set(), unknown: new Set() };
   for (const [k, v] of Object.entries(s?.toJavaScript() ?? {})) {
+    if (v === null) continue; // a null property is an unset one (SDKs may send them for absent arguments)
     const found = { secret: false, unknown: false };
     out.values[k] = reveal(v, found);
     if (found.secret) out.secret.add(k);

@@ -28,12 +28,13 @@ test("engineAddress: the last argument that is neither a flag nor a flag's value
   assert.equal(engineAddress([]), undefined);
 });
 
-test("marshal: secrets are revealed and named by top-level property; unknowns are named; encode wraps by name", () => {
+test("marshal: null members are unset; secrets are revealed and named by top-level property; unknowns are named; encode wraps by name", () => {
   const wire = Struct.fromJavaScript({
     plain: "a",
     token: { [SIG_KEY]: SECRET_SIG, value: "t0ken-value" },
-    nested: { inner: [{ [SIG_KEY]: SECRET_SIG, value: "deep" }] },
+    nested: { inner: [{ [SIG_KEY]: SECRET_SIG, value: "deep" }], gone: null },
     later: UNKNOWN,
+    unset: null,
   });
   const d = decode(wire);
   assert.deepEqual(d.values, { plain: "a", token: "t0ken-value", nested: { inner: ["deep"] }, later: UNKNOWN });
