@@ -27,7 +27,7 @@ function only(values: Record<string, unknown>, keys: ReadonlySet<string>, keep: 
 
 /** Check: config defaults (config-args.ts), then checkOp; unknowns pass unvalidated. */
 export async function check(state: PluginState, req: pb.CheckRequest): Promise<pb.CheckResponse> {
-  const news = decode(req.getNews());
+  const news = decode(req.getNews(), { dropNulls: true });
   const olds = decode(req.getOlds());
   const { values, secret } = state.config.complete(only(news.values, news.unknown, false));
   const ctx = state.context(req.getUrn());

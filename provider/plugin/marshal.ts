@@ -27,8 +27,15 @@ function isSecret(v: unknown): v is { value: unknown } {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
+/** What decoding found, and whether null object members are dropped. */
+interface Walk {
+  secret: boolean;
+  unknown: boolean;
+  dropNulls: boolean;
+}
+
 /** `v` with every secret wrapper removed; `found.secret` is set when one was. */
-function reveal(v: unknown, found: { secret: boolean; unknown: boolean }): unknown {
+function reveal(v: unknown, found: Walk): unknown {
   if (v === UNKNOWN) found.unknown = true;
   if (isSecret(v)) {
     found.secret = true;
@@ -36,18 +43,23 @@ function reveal(v: unknown, found: { secret: boolean; unknown: boolean }): unkno
   }
   if (Array.isArray(v)) return v.map((x) => reveal(x, found));
   if (typeof v === "object" && v !== null) {
-    const members = Object.entries(v).filter(([, x]) => x !== null); // null member = unset
+    const members = Object.entries(v).filter(([, x]) => x !== null || !found.dropNulls);
     return Object.fromEntries(members.map(([k, x]) => [k, reveal(x, found)]));
   }
   return v;
 }
 
-/** Decodes a request's Struct (absent = empty; null members = absent). */
-export function decode(s: Struct | undefined): Decoded {
+/**
+ * Decodes a request's Struct (absent = empty). With `dropNulls` (a program's inputs), a null
+ * object member is an unset one, as SDKs may send them for absent arguments; stored outputs keep
+ * theirs (an IdP's null is a value to compare).
+ */
+export function decode(s: Struct | undefined, opts: { dropNulls?: boolean } = {}): Decoded {
   const out: Decoded = { values: {}, secret: new Set(), unknown: new Set() };
+  const dropNulls = opts.dropNulls === true;
   for (const [k, v] of Object.entries(s?.toJavaScript() ?? {})) {
-    if (v === null) continue; // a null property is an unset one (SDKs may send them for absent arguments)
-    const found = { secret: false, unknown: false };
+    if (v === null && dropNulls) continue;
+    const found = { secret: false, unknown: false, dropNulls };
     out.values[k] = reveal(v, found);
     if (found.secret) out.secret.add(k);
     if (found.unknown) out.unknown.add(k);

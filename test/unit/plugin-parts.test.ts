@@ -28,7 +28,7 @@ test("engineAddress: the last argument that is neither a flag nor a flag's value
   assert.equal(engineAddress([]), undefined);
 });
 
-test("marshal: null members are unset; secrets are revealed and named by top-level property; unknowns are named; encode wraps by name", () => {
+test("marshal: null members of inputs are unset; secrets are revealed and named by top-level property; unknowns are named; encode wraps by name", () => {
   const wire = Struct.fromJavaScript({
     plain: "a",
     token: { [SIG_KEY]: SECRET_SIG, value: "t0ken-value" },
@@ -36,7 +36,8 @@ test("marshal: null members are unset; secrets are revealed and named by top-lev
     later: UNKNOWN,
     unset: null,
   });
-  const d = decode(wire);
+  assert.deepEqual(decode(wire).values.unset, null, "outputs keep their nulls");
+  const d = decode(wire, { dropNulls: true });
   assert.deepEqual(d.values, { plain: "a", token: "t0ken-value", nested: { inner: ["deep"] }, later: UNKNOWN });
   assert.deepEqual([...d.secret].sort(), ["nested", "token"]);
   assert.deepEqual([...d.unknown], ["later"]);
