@@ -3,8 +3,9 @@
  * stack's PULUMI_HOME from the archive (`pulumi plugin install resource dcr 0.1.0 --file …`), an
  * inline Node.js program registering `dcr:index:Client` as a plain CustomResource (what the
  * generated SDKs do), against oidc-provider: create, clean preview, a no-op up that sends no
- * request, a due rotation shown by `preview --diff`, the rotation, state without secrets in
- * clear, destroy.
+ * request, refresh, a due rotation shown by `preview --diff`, the rotation, a config change that
+ * updates the provider in place, state without secrets in clear, destroy; and against the seed
+ * fixture, partial state the engine keeps from the plugin's init-failed error.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -14,7 +15,8 @@ import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startOidcIdp } from "../support/oidc-idp";
-import { createEngineStack, repoRoot } from "../support/engine";
+import { createEngineStack, repoRoot, type EngineStack } from "../support/engine";
+import { startSeedIdp } from "../support/seed-idp";
 import { leaks } from "../support/secrets";
 
 const DAY = 86_400_000;
@@ -30,24 +32,30 @@ class Client extends pulumi.CustomResource {
   }
 }
 
-/** The id of the stack's default dcr provider (a new one would mean the provider was replaced). */
-async function defaultProviderId(stack: Stack): Promise<string> {
+/** A resource of `type` in the stack's state (`stack export`), if any. */
+async function stateOf(
+  stack: Stack,
+  type: string,
+): Promise<{ id?: string; outputs?: Record<string, unknown> } | undefined> {
   const state = await stack.exportStack();
   const resources = (state.deployment as { resources?: { type: string; id?: string }[] }).resources ?? [];
-  const provider = resources.find((r) => r.type === "pulumi:providers:dcr");
+  return resources.find((r) => r.type === type);
+}
+
+/** The id of the stack's default dcr provider (a new one would mean the provider was replaced). */
+async function defaultProviderId(stack: Stack): Promise<string> {
+  const provider = await stateOf(stack, "pulumi:providers:dcr");
   assert.ok(provider?.id !== undefined, "the default dcr provider is in state");
   return provider.id;
 }
 
-test("plugin through the engine (Node.js program, oidc-provider): create, no-op, preview --diff shows jwks, rotate, destroy", async () => {
-  const idp = await startOidcIdp();
+/**
+ * A stack whose program registers one `dcr:index:Client` "bff" with `args`, the IAT as secret
+ * config, and the plugin installed into its PULUMI_HOME from the archive.
+ */
+async function pluginStack(args: Record<string, unknown>, initialAccessToken: string): Promise<EngineStack> {
   const program = async (): Promise<Record<string, unknown>> => {
-    const props: Record<string, unknown> = {
-      registrationEndpoint: idp.registrationEndpoint,
-      clientName: "bff",
-      redirectUris: ["https://bff.example.test/cb"],
-      ...Object.fromEntries(OUTPUTS.map((k) => [k, undefined])),
-    };
+    const props = { ...args, ...Object.fromEntries(OUTPUTS.map((k) => [k, undefined])) };
     const client = new Client("bff", props, { version: "0.1.0" });
     const out = client as unknown as Record<(typeof OUTPUTS)[number], pulumi.Output<unknown>>;
     return Object.fromEntries(OUTPUTS.map((k) => [k, out[k]]));
@@ -55,13 +63,25 @@ test("plugin through the engine (Node.js program, oidc-provider): create, no-op,
   const stack = await createEngineStack({
     program,
     projectName: "dcr-plugin-e2e",
-    config: { "dcr:initialAccessToken": { value: idp.initialAccessToken, secret: true } },
+    config: { "dcr:initialAccessToken": { value: initialAccessToken, secret: true } },
   });
-  try {
-    await promisify(execFile)("pulumi", ["plugin", "install", "resource", "dcr", "0.1.0", "--file", ARCHIVE], {
-      env: { ...process.env, PULUMI_HOME: stack.pulumiHome },
-    });
+  await promisify(execFile)("pulumi", ["plugin", "install", "resource", "dcr", "0.1.0", "--file", ARCHIVE], {
+    env: { ...process.env, PULUMI_HOME: stack.pulumiHome },
+  });
+  return stack;
+}
 
+test("plugin through the engine (Node.js program, oidc-provider): create, no-op, preview --diff shows jwks, rotate, destroy", async () => {
+  const idp = await startOidcIdp();
+  const stack = await pluginStack(
+    {
+      registrationEndpoint: idp.registrationEndpoint,
+      clientName: "bff",
+      redirectUris: ["https://bff.example.test/cb"],
+    },
+    idp.initialAccessToken,
+  );
+  try {
     const up = await stack.up();
     assert.equal(up.summary.result, "succeeded");
     const clientId = up.outputs.clientId?.value as string;
@@ -120,6 +140,37 @@ test("plugin through the engine (Node.js program, oidc-provider): create, no-op,
 
     await stack.destroy();
     assert.equal(idp.getClient(clientId), undefined, "destroy deleted the client");
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
+
+test("plugin through the engine: a registration answer it cannot use keeps the client and its RAT as partial state; destroy deletes it", async () => {
+  const idp = await startSeedIdp({ hostileRegistration: "deep" });
+  const stack = await pluginStack(
+    { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" },
+    idp.initialAccessToken,
+  );
+  try {
+    const failed = await stack.up().then(
+      () => assert.fail("up must fail"),
+      (e: unknown) => String(e),
+    );
+    assert.match(failed, /\[ERR_IDP_RESPONSE\] /, failed);
+    assert.match(failed, /kept in state/);
+    const [id] = idp.clientIds();
+    assert.ok(id !== undefined, "the client exists at the IdP");
+    const kept = await stateOf(stack.stack, "dcr:index:Client");
+    assert.equal(kept?.id, id, "partial state holds the client");
+    const rat = idp.currentRat(id);
+    const stored = kept?.outputs?.registrationAccessToken as Record<string, unknown> | undefined;
+    assert.equal(stored?.plaintext, JSON.stringify(rat), "and its RAT, as a secret");
+    assert.deepEqual(leaks(await stack.exportText(), [rat]), [], "never in clear in `pulumi stack export`");
+    assert.equal(idp.registrations.length, 1, "registered once");
+
+    await stack.destroy();
+    assert.deepEqual(idp.clientIds(), [], "deleted with the kept RAT");
   } finally {
     await stack.dispose();
     await idp.close();
