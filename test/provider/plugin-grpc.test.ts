@@ -14,6 +14,7 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { startOidcIdp, type OidcIdp } from "../support/oidc-idp";
 import { startSeedIdp } from "../support/seed-idp";
 import { leaks, outputSecrets } from "../support/secrets";
+import { BAD_INPUTS } from "../support/bad-inputs";
 import { SIG, UNKNOWN, empty, secret, startPlugin, struct, type PluginProcess } from "../support/plugin-process";
 
 const URN = "urn:pulumi:dev::proj::dcr:index:Client::bff";
@@ -325,6 +326,34 @@ test("plugin: a client deleted at the IdP (404) reads as an empty id, so refresh
         plugin.logs.some((l) => l.urn === URN && /no longer exists at the IdP/.test(l.message)),
         "the user is told why",
       );
+    });
+  } finally {
+    await idp.close();
+  }
+});
+
+test(`plugin: every case of the bad-input corpus (${BAD_INPUTS.length}) fails in Check naming the property; no IdP request`, async () => {
+  const idp = await startSeedIdp();
+  try {
+    await withPlugin({}, async (plugin) => {
+      await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
+      const base = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" };
+      const problems: string[] = [];
+      const reasons: string[] = [];
+      for (const c of BAD_INPUTS) {
+        const r = await plugin.call<pb.CheckResponse>("check", checkRequest({ ...base, ...c.inputs }));
+        const failures = r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+        reasons.push(...failures.map((f) => f.reason));
+        const named = failures.find((f) => f.property === c.property);
+        if (named === undefined)
+          problems.push(`${c.name}: no failure naming ${c.property}: ${JSON.stringify(failures)}`);
+        else if (!c.reason.test(named.reason))
+          problems.push(`${c.name}: reason ${named.reason} !~ ${String(c.reason)}`);
+      }
+      assert.deepEqual(problems, []);
+      assert.equal(idp.requests.count(), 0, "not one request reached the IdP");
+      const pems = BAD_INPUTS.map((c) => c.inputs.signingKeyPem).filter((v) => typeof v === "string");
+      assert.deepEqual(leaks(reasons.join("\n"), pems), [], "a refused key is never quoted");
     });
   } finally {
     await idp.close();
