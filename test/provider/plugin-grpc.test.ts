@@ -1,56 +1,21 @@
 /**
  * The provider plugin as the engine drives it: the BUNDLED `pulumi-resource-dcr` process (its
  * launcher, the engine's address as argument, the port read from its first stdout line), called
- * over gRPC with the engine's own message types, against oidc-provider (the lifecycle) and the
- * seed-style fixture (partial state). A fake Engine service receives the plugin's Log lines.
+ * over gRPC with the engine's own message types, against oidc-provider: config, Check, the
+ * lifecycle. A fake Engine service receives the plugin's Log lines. (Seed fixture cases:
+ * plugin-grpc-seed.test.ts.)
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as grpc from "@grpc/grpc-js";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
-import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { startOidcIdp, type OidcIdp } from "../support/oidc-idp";
-import { startSeedIdp } from "../support/seed-idp";
 import { leaks, outputSecrets } from "../support/secrets";
-import { BAD_INPUTS } from "../support/bad-inputs";
-import { SIG, UNKNOWN, empty, secret, startPlugin, struct, type PluginProcess } from "../support/plugin-process";
+import { UNKNOWN, empty, secret, struct } from "../support/plugin-process";
+import { URN, checkRequest, configure, open, withPlugin } from "../support/plugin-calls";
 
-const URN = "urn:pulumi:dev::proj::dcr:index:Client::bff";
 const DAY = 86_400_000;
-
-/** A Struct's values with secrets revealed, and the names of the members that were secret. */
-function open(s: Struct | undefined): { values: Record<string, unknown>; secret: string[]; plain: string } {
-  const raw = (s?.toJavaScript() ?? {}) as Record<string, unknown>;
-  const values: Record<string, unknown> = {};
-  const secretNames: string[] = [];
-  const plain: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const isSecret = typeof v === "object" && v !== null && SIG in v;
-    values[k] = isSecret ? (v as unknown as { value: unknown }).value : v;
-    if (isSecret) secretNames.push(k);
-    else plain[k] = v;
-  }
-  return { values, secret: secretNames.sort(), plain: JSON.stringify(plain) };
-}
-
-/** Configures `plugin` with the IdP's IAT as secret config, through CheckConfig then Configure. */
-async function configure(plugin: PluginProcess, config: Record<string, unknown>): Promise<pb.ConfigureResponse> {
-  const checked = await plugin.call<pb.CheckResponse>(
-    "checkConfig",
-    new pb.CheckRequest().setUrn("urn:pulumi:dev::proj::pulumi:providers:dcr::default").setNews(struct(config)),
-  );
-  assert.deepEqual(checked.getFailuresList(), [], "config passes CheckConfig");
-  return plugin.call<pb.ConfigureResponse>(
-    "configure",
-    new pb.ConfigureRequest().setArgs(checked.getInputs()).setAcceptsecrets(true),
-  );
-}
-
-function checkRequest(news: Record<string, unknown>, olds: Record<string, unknown> = {}): pb.CheckRequest {
-  return new pb.CheckRequest().setUrn(URN).setOlds(struct(olds)).setNews(struct(news));
-}
 
 async function withOidc(fn: (idp: OidcIdp) => Promise<void>): Promise<void> {
   const idp = await startOidcIdp();
@@ -58,15 +23,6 @@ async function withOidc(fn: (idp: OidcIdp) => Promise<void>): Promise<void> {
     await fn(idp);
   } finally {
     await idp.close();
-  }
-}
-
-async function withPlugin(env: Record<string, string>, fn: (p: PluginProcess) => Promise<void>): Promise<void> {
-  const plugin = await startPlugin(env);
-  try {
-    await fn(plugin);
-  } finally {
-    await plugin.close();
   }
 }
 
@@ -255,107 +211,4 @@ test("plugin: create, no-op diff, due rotation in detailedDiff, update, refresh 
       assert.equal(idp.getClient(id), undefined, "deleted at the IdP");
     });
   });
-});
-
-test("plugin: a registration whose answer is unusable keeps the client and its RAT as partial state (init-failed)", async () => {
-  const idp = await startSeedIdp({ hostileRegistration: "deep" });
-  try {
-    await withPlugin({}, async (plugin) => {
-      await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
-      const inputs = (
-        await plugin.call<pb.CheckResponse>(
-          "check",
-          checkRequest({ registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" }),
-        )
-      ).getInputs();
-      const err = await plugin.call("create", new pb.CreateRequest().setUrn(URN).setProperties(inputs)).then(
-        () => assert.fail("create must fail"),
-        (e: unknown) => e as grpc.ServiceError,
-      );
-      assert.equal(err.code, grpc.status.UNKNOWN);
-      assert.match(err.details, /^\[ERR_IDP_RESPONSE\] /, "the DcrError message, unchanged at its start");
-      assert.match(err.details, /kept in state/);
-      const [id] = idp.clientIds();
-      assert.ok(id !== undefined, "the client exists at the IdP");
-      const bin = err.metadata.get("grpc-status-details-bin")[0];
-      assert.ok(bin instanceof Buffer, "the status details travel in grpc-status-details-bin");
-      const status = Status.deserializeBinary(new Uint8Array(bin));
-      const any = status.getDetailsList()[0];
-      assert.equal(any?.getTypeName(), "pulumirpc.ErrorResourceInitFailed");
-      const failed = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-      assert.equal(failed.getId(), id);
-      const kept = open(failed.getProperties());
-      assert.equal(kept.values.clientId, id, "partial state holds the client");
-      assert.equal(kept.values.registrationAccessToken, idp.currentRat(id), "and its RAT");
-      assert.ok(kept.secret.includes("registrationAccessToken"), "kept as a secret");
-      assert.deepEqual(leaks(kept.plain + err.details, [idp.currentRat(id)]), [], "never in clear");
-      assert.deepEqual(failed.getInputs()?.toJavaScript(), inputs?.toJavaScript(), "the inputs are kept too");
-      assert.deepEqual(failed.getReasonsList().length, 1);
-    });
-  } finally {
-    await idp.close();
-  }
-});
-
-test("plugin: a client deleted at the IdP (404) reads as an empty id, so refresh drops it", async () => {
-  const idp = await startSeedIdp();
-  try {
-    await withPlugin({}, async (plugin) => {
-      await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
-      const inputs = (
-        await plugin.call<pb.CheckResponse>(
-          "check",
-          checkRequest({ registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" }),
-        )
-      ).getInputs();
-      const created = await plugin.call<pb.CreateResponse>(
-        "create",
-        new pb.CreateRequest().setUrn(URN).setProperties(inputs),
-      );
-      idp.deleteClient(created.getId());
-      const gone = await plugin.call<pb.ReadResponse>(
-        "read",
-        new pb.ReadRequest()
-          .setId(created.getId())
-          .setUrn(URN)
-          .setProperties(created.getProperties())
-          .setInputs(inputs),
-      );
-      assert.equal(gone.getId(), "", "empty id: the engine removes the resource from state");
-      assert.ok(
-        plugin.logs.some((l) => l.urn === URN && /no longer exists at the IdP/.test(l.message)),
-        "the user is told why",
-      );
-    });
-  } finally {
-    await idp.close();
-  }
-});
-
-test(`plugin: every case of the bad-input corpus (${BAD_INPUTS.length}) fails in Check naming the property; no IdP request`, async () => {
-  const idp = await startSeedIdp();
-  try {
-    await withPlugin({}, async (plugin) => {
-      await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
-      const base = { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" };
-      const problems: string[] = [];
-      const reasons: string[] = [];
-      for (const c of BAD_INPUTS) {
-        const r = await plugin.call<pb.CheckResponse>("check", checkRequest({ ...base, ...c.inputs }));
-        const failures = r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
-        reasons.push(...failures.map((f) => f.reason));
-        const named = failures.find((f) => f.property === c.property);
-        if (named === undefined)
-          problems.push(`${c.name}: no failure naming ${c.property}: ${JSON.stringify(failures)}`);
-        else if (!c.reason.test(named.reason))
-          problems.push(`${c.name}: reason ${named.reason} !~ ${String(c.reason)}`);
-      }
-      assert.deepEqual(problems, []);
-      assert.equal(idp.requests.count(), 0, "not one request reached the IdP");
-      const pems = BAD_INPUTS.map((c) => c.inputs.signingKeyPem).filter((v) => typeof v === "string");
-      assert.deepEqual(leaks(reasons.join("\n"), pems), [], "a refused key is never quoted");
-    });
-  } finally {
-    await idp.close();
-  }
 });
