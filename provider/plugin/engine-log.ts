@@ -9,6 +9,9 @@ import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 import type { CoreLog } from "../core";
 import { printable } from "../text";
 
+/** How long one line may take to reach the engine before it goes to stderr instead. */
+const LOG_DEADLINE_MS = 10_000;
+
 /** The engine's Log service, or none (then lines go to stderr). */
 export class EngineLog {
   private client: EngineClient | undefined;
@@ -29,7 +32,7 @@ export class EngineLog {
     }
     const req = new LogRequest().setSeverity(severity).setMessage(line).setUrn(urn);
     await new Promise<void>((resolve) =>
-      client.log(req, (err) => {
+      client.log(req, new grpc.Metadata(), { deadline: Date.now() + LOG_DEADLINE_MS }, (err) => {
         if (err) process.stderr.write(`${line}\n`);
         resolve();
       }),
