@@ -3,7 +3,8 @@
  * config `dcr:<name>`, marks secrets, and hands everything to the thin serialized provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ARG_HANDLING, ARG_NAMES, type DcrClientArgs } from "./args";
+import type { DcrClientArgs } from "./args";
+import { argsWithConfig } from "./config-args";
 import { deletesBeforeReplace } from "./plan/lifecycle";
 import { dcrProvider } from "./provider-stub";
 import { SECRET_OUTPUTS, type Jwks, type KeyRecord } from "./types";
@@ -92,29 +93,14 @@ export class DcrClient extends pulumi.dynamic.Resource {
 }
 
 /**
- * Program-side defaults: every argument not passed comes from `dcr:<name>` config. Secret
- * arguments found in config are NOT copied into inputs (they would be stored in state): the
- * provider reads them from stack config itself. Secret arguments passed explicitly are wrapped
- * with pulumi.secret so state keeps them encrypted. Config strings reach check() as strings;
- * check() parses and validates them, naming the property.
+ * Program-side defaults (the rule is config-args.ts): every argument not passed comes from
+ * `dcr:<name>` config; secret ones are wrapped with pulumi.secret so state keeps them encrypted.
+ * Config strings reach check() as strings; check() parses and validates them, naming the property.
  */
 function withConfigDefaults(args: DcrClientArgs, config: pulumi.Config): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name of ARG_NAMES) {
-    const given = args[name];
-    const handling = ARG_HANDLING[name];
-    if (given !== undefined) {
-      out[name] = handling === "plain" ? given : pulumi.secret(given);
-      continue;
-    }
-    if (handling === "secret") continue;
-    const raw = handling === "secretInput" ? config.getSecret(name) : config.get(name);
-    if (raw !== undefined) out[name] = raw;
-  }
-  // Anything else (a typo from JavaScript, e.g. `rotateAfterDayz`) goes through too, so check()
-  // refuses it by name instead of the argument being dropped silently.
-  for (const [name, value] of Object.entries(args)) {
-    if (value !== undefined && !(name in ARG_HANDLING)) out[name] = value;
-  }
-  return out;
+  const { values, secret } = argsWithConfig(args as Record<string, unknown>, {
+    get: (name) => config.get(name),
+    getSecret: (name) => config.getSecret(name),
+  });
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, secret.has(k) ? pulumi.secret(v) : v]));
 }

@@ -3,7 +3,7 @@
  * configure(), and Pulumi's partial-failure error shape. No state is kept here.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { SECRET_ARGS } from "./args";
+import { configSecrets } from "./config-args";
 import type { StackSecrets } from "./core/context";
 import { DcrError } from "./errors";
 import { printable } from "./text";
@@ -13,12 +13,7 @@ import { printable } from "./text";
  * the caller keeps them and passes them to the core. Empty strings count as unset.
  */
 export function stackSecretsOf(config: pulumi.dynamic.Config): StackSecrets {
-  const secrets: StackSecrets = {};
-  for (const name of SECRET_ARGS) {
-    const v = config.get(`dcr:${name}`);
-    if (v !== undefined && v !== "") secrets[name] = v;
-  }
-  return secrets;
+  return configSecrets((name) => config.get(`dcr:${name}`));
 }
 
 /**

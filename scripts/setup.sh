@@ -14,3 +14,5 @@ rm -rf dist .build/provider .build/test .build/bench .build/scripts .build/index
 tsc -p tsconfig.json
 tsc -p tsconfig.test.json
 bash scripts/prepare-e2e.sh
+# The provider plugin's bundle and archive (plugin and engine tests start them).
+bash scripts/build-artifacts.sh

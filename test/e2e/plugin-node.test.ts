@@ -1,0 +1,178 @@
+/**
+ * The provider plugin through the real Pulumi CLI: `pulumi-resource-dcr` installed into the
+ * stack's PULUMI_HOME from the archive (`pulumi plugin install resource dcr 0.1.0 --file …`), an
+ * inline Node.js program registering `dcr:index:Client` as a plain CustomResource (what the
+ * generated SDKs do), against oidc-provider: create, clean preview, a no-op up that sends no
+ * request, refresh, a due rotation shown by `preview --diff`, the rotation, a config change that
+ * updates the provider in place, state without secrets in clear, destroy; and against the seed
+ * fixture, partial state the engine keeps from the plugin's init-failed error.
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startOidcIdp } from "../support/oidc-idp";
+import { createEngineStack, repoRoot, type EngineStack } from "../support/engine";
+import { startSeedIdp } from "../support/seed-idp";
+import { leaks } from "../support/secrets";
+
+const DAY = 86_400_000;
+const ARCHIVE = path.join(repoRoot, ".build", "artifacts", "pulumi-resource-dcr-v0.1.0-linux-amd64.tar.gz");
+
+/** Outputs the program reads back: a CustomResource fills only the properties it declared. */
+const OUTPUTS = ["clientId", "activeKid", "jwks", "registrationAccessToken", "privateKeyPem", "keys"] as const;
+
+/** The resource as a generated Node.js SDK declares it: a CustomResource of type `dcr:index:Client`. */
+class Client extends pulumi.CustomResource {
+  constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
+    super("dcr:index:Client", name, props, opts);
+  }
+}
+
+/** A resource of `type` in the stack's state (`stack export`), if any. */
+async function stateOf(
+  stack: Stack,
+  type: string,
+): Promise<{ id?: string; outputs?: Record<string, unknown> } | undefined> {
+  const state = await stack.exportStack();
+  const resources = (state.deployment as { resources?: { type: string; id?: string }[] }).resources ?? [];
+  return resources.find((r) => r.type === type);
+}
+
+/** The id of the stack's default dcr provider (a new one would mean the provider was replaced). */
+async function defaultProviderId(stack: Stack): Promise<string> {
+  const provider = await stateOf(stack, "pulumi:providers:dcr");
+  assert.ok(provider?.id !== undefined, "the default dcr provider is in state");
+  return provider.id;
+}
+
+/**
+ * A stack whose program registers one `dcr:index:Client` "bff" with `args`, the IAT as secret
+ * config, and the plugin installed into its PULUMI_HOME from the archive.
+ */
+async function pluginStack(args: Record<string, unknown>, initialAccessToken: string): Promise<EngineStack> {
+  const program = async (): Promise<Record<string, unknown>> => {
+    const props = { ...args, ...Object.fromEntries(OUTPUTS.map((k) => [k, undefined])) };
+    const client = new Client("bff", props, { version: "0.1.0" });
+    const out = client as unknown as Record<(typeof OUTPUTS)[number], pulumi.Output<unknown>>;
+    return Object.fromEntries(OUTPUTS.map((k) => [k, out[k]]));
+  };
+  const stack = await createEngineStack({
+    program,
+    projectName: "dcr-plugin-e2e",
+    config: { "dcr:initialAccessToken": { value: initialAccessToken, secret: true } },
+  });
+  await promisify(execFile)("pulumi", ["plugin", "install", "resource", "dcr", "0.1.0", "--file", ARCHIVE], {
+    env: { ...process.env, PULUMI_HOME: stack.pulumiHome },
+  });
+  return stack;
+}
+
+test("plugin through the engine (Node.js program, oidc-provider): create, no-op, preview --diff shows jwks, rotate, destroy", async () => {
+  const idp = await startOidcIdp();
+  const stack = await pluginStack(
+    {
+      registrationEndpoint: idp.registrationEndpoint,
+      clientName: "bff",
+      redirectUris: ["https://bff.example.test/cb"],
+    },
+    idp.initialAccessToken,
+  );
+  try {
+    const up = await stack.up();
+    assert.equal(up.summary.result, "succeeded");
+    const clientId = up.outputs.clientId?.value as string;
+    assert.equal(idp.getClient(clientId)?.client_name, "bff", "registered through the plugin");
+    assert.equal(up.outputs.privateKeyPem?.secret, true, "the private key is a secret output");
+    assert.equal(up.outputs.registrationAccessToken?.secret, true, "the RAT is a secret output");
+    const firstKid = up.outputs.activeKid?.value as string;
+
+    await stack.preview({ expectNoChanges: true });
+    idp.requests.reset();
+    await stack.refresh();
+    assert.equal(idp.requests.count("GET"), 1, "refresh reads the client once");
+    await stack.preview({ expectNoChanges: true }); // refresh kept the inputs
+    idp.requests.reset();
+    const noop = await stack.up();
+    assert.deepEqual(noop.summary.resourceChanges, { same: 2 }, "nothing changes (stack + client)");
+    assert.equal(idp.requests.count(), 0, "a no-op up sends no request to the IdP");
+
+    stack.setEnv("DCR_NOW", new Date(Date.now() + 31 * DAY).toISOString());
+    const due = await stack.preview();
+    assert.deepEqual(due.changeSummary, { same: 1, update: 1 }, due.stdout);
+    assert.match(due.stdout, /~ dcr:index:Client: \(update\)/, due.stdout);
+    // The engine renders a detailedDiff path as old OUTPUT → new INPUT; jwks is an output only, so
+    // --diff prints its old value under the path, and the progress view lists it as `~jwks`.
+    assert.match(due.stdout, /^\s+- jwks: \{$/m, `preview --diff names jwks:\n${due.stdout}`);
+    assert.match(due.stderr, /warning: DcrClient \S+: jwks: rotation of key \S+ was due at /, due.stderr);
+    const rows = await stack.stack.preview();
+    assert.match(rows.stdout, /dcr:index:Client\s+bff\s+update\s+\[diff: ~jwks\]/, rows.stdout);
+    assert.equal(idp.requests.count(), 0, "preview sends no request");
+
+    const rotated = await stack.up();
+    assert.equal(rotated.summary.result, "succeeded");
+    const newKid = rotated.outputs.activeKid?.value as string;
+    assert.notEqual(newKid, firstKid, "a new active key");
+    const held = (idp.getClient(clientId)?.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    assert.deepEqual(held.sort(), [firstKid, newKid].sort(), "the IdP holds the new key and the previous one");
+
+    // A provider config change updates the provider in place (DiffConfig): the client is updated, not replaced.
+    const providerId = await defaultProviderId(stack.stack);
+    await stack.stack.setConfig("dcr:rotateAfterDays", { value: "45" });
+    const reconfigured = await stack.preview();
+    assert.deepEqual(reconfigured.changeSummary, { same: 1, update: 1 }, reconfigured.stdout);
+    assert.match(reconfigured.stdout, /\+ rotateAfterDays: 45$/m, reconfigured.stdout);
+    assert.doesNotMatch(reconfigured.stdout, /replace/, reconfigured.stdout);
+    const after = await stack.up();
+    assert.equal(after.outputs.clientId?.value, clientId, "the same client");
+    assert.equal(await defaultProviderId(stack.stack), providerId, "the provider was updated in place, not replaced");
+
+    const secrets = [
+      idp.initialAccessToken,
+      rotated.outputs.privateKeyPem?.value,
+      rotated.outputs.registrationAccessToken?.value,
+      up.outputs.privateKeyPem?.value,
+    ];
+    assert.deepEqual(leaks(await stack.exportText(), secrets), [], "no secret in clear in `pulumi stack export`");
+
+    await stack.destroy();
+    assert.equal(idp.getClient(clientId), undefined, "destroy deleted the client");
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
+
+test("plugin through the engine: a registration answer it cannot use keeps the client and its RAT as partial state; destroy deletes it", async () => {
+  const idp = await startSeedIdp({ hostileRegistration: "deep" });
+  const stack = await pluginStack(
+    { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" },
+    idp.initialAccessToken,
+  );
+  try {
+    const failed = await stack.up().then(
+      () => assert.fail("up must fail"),
+      (e: unknown) => String(e),
+    );
+    assert.match(failed, /\[ERR_IDP_RESPONSE\] /, failed);
+    assert.match(failed, /kept in state/);
+    const [id] = idp.clientIds();
+    assert.ok(id !== undefined, "the client exists at the IdP");
+    const kept = await stateOf(stack.stack, "dcr:index:Client");
+    assert.equal(kept?.id, id, "partial state holds the client");
+    const rat = idp.currentRat(id);
+    const stored = kept?.outputs?.registrationAccessToken as Record<string, unknown> | undefined;
+    assert.equal(stored?.plaintext, JSON.stringify(rat), "and its RAT, as a secret");
+    assert.deepEqual(leaks(await stack.exportText(), [rat]), [], "never in clear in `pulumi stack export`");
+    assert.equal(idp.registrations.length, 1, "registered once");
+
+    await stack.destroy();
+    assert.deepEqual(idp.clientIds(), [], "deleted with the kept RAT");
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
