@@ -1,9 +1,10 @@
 /**
- * Section 3 — engine scale: stacks of n DcrClients against stacks of n trivial dynamic
- * resources, run through the real CLI in the same run, command by command interleaved
- * (DCR then trivial, trivial then DCR on the next repetition): up, no-op up, refresh, destroy.
- * Per command: wall time, CPU by process, IdP requests per resource, peak RSS of the
- * dynamic-provider host. After the first up: state bytes per resource and `__provider` size.
+ * Section 3 — engine scale: stacks of n DcrClients (dynamic face), of n clients through the
+ * provider plugin and of n trivial dynamic resources, run through the real CLI in the same run,
+ * command by command interleaved (the order rotates with each repetition): up, no-op up,
+ * refresh, destroy. Per command: wall time, CPU by process, IdP requests per resource, peak RSS
+ * of the provider process (dynamic-provider host or plugin). After the first up: state bytes per
+ * resource and `__provider` size.
  * At the largest size, one more repetition with PULUMI_SKIP_CHECKPOINTS=true attributes time
  * to the engine's per-step state persistence.
  */
@@ -11,6 +12,7 @@ import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { withIdp, type BenchIdp } from "./idps";
 import { createBenchStack, stateFacts, type BenchStack, type StackKind } from "./engine-stacks";
+import { PLUGIN_TYPE } from "./plugin-stack";
 import { startHostSampler, statCpuSeconds } from "./host-sampler";
 import type { BenchConfig } from "./config";
 import type { EngineCommand, EngineRow, EngineSide, StateRow } from "./results";
@@ -48,7 +50,8 @@ function cpuNow(): { self: number; children: number } {
 
 async function runCommand(stack: BenchStack, cmd: EngineCommand, idp: BenchIdp): Promise<Run> {
   const from = idp.requests.entries.length;
-  const sampler = startHostSampler(stack.workDir);
+  // The dynamic-provider host runs in the work dir; the plugin from the stack's PULUMI_HOME.
+  const sampler = startHostSampler(stack.kind === "plugin" ? stack.pulumiHome : stack.workDir);
   const cpu0 = cpuNow();
   const t0 = performance.now();
   let ops: OpMap;
@@ -83,22 +86,26 @@ function side(runs: Run[], size: number): EngineSide {
   };
 }
 
-async function stateRow(size: number, dcr: BenchStack, trivial: BenchStack): Promise<StateRow> {
+async function stateRow(size: number, dcr: BenchStack, plugin: BenchStack, trivial: BenchStack): Promise<StateRow> {
   const d = await stateFacts(dcr, DCR_TYPE);
+  const p = await stateFacts(plugin, PLUGIN_TYPE);
   const t = await stateFacts(trivial, TRIVIAL_TYPE);
   return {
     size,
     dcrBytesPerResource: Math.round(d.bytes / size),
+    pluginBytesPerResource: Math.round(p.bytes / size),
     trivialBytesPerResource: Math.round(t.bytes / size),
     dcrCompactBytesPerResource: Math.round(d.compactBytes / size),
+    pluginCompactBytesPerResource: Math.round(p.compactBytes / size),
     trivialCompactBytesPerResource: Math.round(t.compactBytes / size),
+    pluginProviderBytes: Math.max(0, ...p.providers.map((x) => Buffer.byteLength(x))),
     dcrProviderBytes: Math.max(0, ...d.providers.map((p) => Buffer.byteLength(p))),
     trivialProviderBytes: Math.max(0, ...t.providers.map((p) => Buffer.byteLength(p))),
     providerIdentical: d.providers.length === size && new Set(d.providers).size === 1,
   };
 }
 
-/** One repetition at one size: both stacks, every command, interleaved. */
+/** One repetition at one size: the three stacks, every command, interleaved. */
 async function repetition(
   size: number,
   rep: number,
@@ -108,8 +115,10 @@ async function repetition(
   log: Log,
 ): Promise<StateRow> {
   const dcr = await createBenchStack("dcr", size, idp, checkpoints);
+  const plugin = await createBenchStack("plugin", size, idp, checkpoints);
   const trivial = await createBenchStack("trivial", size, idp, checkpoints);
-  const order: BenchStack[] = (rep + size) % 2 === 0 ? [dcr, trivial] : [trivial, dcr];
+  const shift = (rep + size) % 3;
+  const order: BenchStack[] = [dcr, plugin, trivial].map((_, i, all) => all[(i + shift) % 3] as BenchStack);
   const tag = checkpoints ? `rep ${rep + 1}` : "no-checkpoints";
   let state: StateRow | undefined;
   try {
@@ -122,10 +131,10 @@ async function repetition(
           `  n=${size} ${tag} ${stack.kind.padEnd(7)} ${cmd.padEnd(8)} ${(run.ms / 1000).toFixed(2)} s  cpu bench/cli/host ${run.cpu.bench.toFixed(1)}/${run.cpu.cli.toFixed(1)}/${run.cpu.host.toFixed(1)} s  ${run.requests} IdP requests  host peak RSS ${(run.rssBytes / 2 ** 20).toFixed(0)} MiB`,
         );
       }
-      if (cmd === "up") state = await stateRow(size, dcr, trivial);
+      if (cmd === "up") state = await stateRow(size, dcr, plugin, trivial);
     }
   } finally {
-    await Promise.all([dcr.dispose(), trivial.dispose()]);
+    await Promise.all([dcr.dispose(), plugin.dispose(), trivial.dispose()]);
   }
   return state as StateRow;
 }
@@ -147,8 +156,18 @@ async function series(
     const rows = COMMANDS.map((command): EngineRow => {
       const of = (kind: StackKind) => side(runs.get(`${kind}|${command}`) ?? [], size);
       const dcr = of("dcr");
+      const plugin = of("plugin");
       const trivial = of("trivial");
-      return { size, checkpoints, command, dcr, trivial, ratio: ratio(dcr.medianMs, trivial.medianMs) };
+      return {
+        size,
+        checkpoints,
+        command,
+        dcr,
+        plugin,
+        trivial,
+        ratio: ratio(dcr.medianMs, trivial.medianMs),
+        pluginRatio: ratio(plugin.medianMs, trivial.medianMs),
+      };
     });
     return { rows, state: state as StateRow };
   });

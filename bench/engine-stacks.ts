@@ -1,13 +1,15 @@
 /**
- * The two stacks the engine section compares, each in its own sandbox (PULUMI_HOME, file
- * backend, work dir) driven through the real CLI: n DcrClients (ES256, registered at a loopback
- * oidc-provider) and n trivial no-I/O dynamic resources.
+ * The three stacks the engine section compares, each in its own sandbox (PULUMI_HOME, file
+ * backend, work dir) driven through the real CLI: n DcrClients (the dynamic face; ES256,
+ * registered at a loopback oidc-provider), the same n clients through the provider plugin
+ * (plugin-stack.ts), and n trivial no-I/O dynamic resources.
  */
 import { createEngineStack, loadPackage, type EngineStack } from "../test/support/engine";
 import type { BenchIdp } from "./idps";
+import { pluginStack } from "./plugin-stack";
 import { Trivial } from "./trivial-resource";
 
-export type StackKind = "dcr" | "trivial";
+export type StackKind = "dcr" | "plugin" | "trivial";
 
 export interface BenchStack extends EngineStack {
   kind: StackKind;
@@ -25,7 +27,12 @@ export async function createBenchStack(
   checkpoints = true,
 ): Promise<BenchStack> {
   const env: Record<string, string> = checkpoints ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" };
-  const engine = kind === "dcr" ? await dcrStack(size, idp, env) : await trivialStack(size, env);
+  const engine =
+    kind === "dcr"
+      ? await dcrStack(size, idp, env)
+      : kind === "plugin"
+        ? await pluginStack(size, idp, env)
+        : await trivialStack(size, env);
   return Object.assign(engine, { kind, size });
 }
 
@@ -71,6 +78,6 @@ export async function stateFacts(
   const d = JSON.parse(text) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
   const providers = (d.deployment.resources ?? [])
     .filter((r) => r.type === type)
-    .map((r) => String(r.outputs?.__provider ?? ""));
+    .map((r) => (r.outputs?.__provider === undefined ? "" : String(r.outputs.__provider)));
   return { bytes: Buffer.byteLength(text), compactBytes: Buffer.byteLength(JSON.stringify(d)), providers };
 }

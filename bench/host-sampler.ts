@@ -1,8 +1,9 @@
 /**
- * The dynamic-provider host the engine starts for one stack, watched from outside: every
- * ~100 ms, /proc/<pid>/status (VmHWM, the kernel's high-water mark, and VmRSS) and
- * /proc/<pid>/stat (user + system CPU) of each process whose command line contains
- * "dynamic-provider" and the stack's work dir.
+ * The provider process the engine starts for one stack, watched from outside: every ~100 ms,
+ * /proc/<pid>/status (VmHWM, the kernel's high-water mark, and VmRSS) and /proc/<pid>/stat (user
+ * + system CPU) of each process whose command line names a provider ("dynamic-provider", the
+ * dynamic-provider host, or "pulumi-resource-dcr", the plugin) and the stack's marker (its work
+ * dir, or the PULUMI_HOME the plugin is installed in).
  */
 import { promises as fsp } from "node:fs";
 
@@ -41,7 +42,9 @@ export function statCpuSeconds(stat: string, children = false): number {
   return (Number(u) + Number(s)) / TICKS_PER_SECOND;
 }
 
-/** Starts watching the dynamic-provider hosts whose command line contains `marker`. */
+const PROVIDERS = ["dynamic-provider", "pulumi-resource-dcr"];
+
+/** Starts watching the provider processes whose command line contains `marker`. */
 export function startHostSampler(marker: string): HostSampler {
   const unrelated = new Set<string>(); // pids whose command line can never become a provider host
   const hosts = new Map<string, number>(); // pid → CPU seconds at the last sample
@@ -54,7 +57,7 @@ export function startHostSampler(marker: string): HostSampler {
     await Promise.all(
       pids.map(async (pid) => {
         const cmd = (await readText(`/proc/${pid}/cmdline`))?.replace(/\0/g, " ") ?? "";
-        if (cmd.includes("dynamic-provider") && cmd.includes(marker)) hosts.set(pid, 0);
+        if (PROVIDERS.some((p) => cmd.includes(p)) && cmd.includes(marker)) hosts.set(pid, 0);
         else if (cmd !== "" && !cmd.includes("pulumi")) unrelated.add(pid); // a plugin script may still exec node
       }),
     );

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BenchResults } from "./results";
+import type { BenchResults, EngineSide } from "./results";
 import type { Summary } from "./stats";
 
 const MiB = 2 ** 20;
@@ -43,16 +43,19 @@ function methodText(r: BenchResults): string {
     "  thread idles while the thread pool works: ≈ 65 ms for RSA) and the ratio excludes it. Update = rotation forced by",
     "  a new `rotationTrigger`. The provider's one log line per operation is discarded during this section.",
     "- **No-op diff**: `diff` of unchanged inputs against fresh outputs, timed per call; requests counted at the IdP.",
-    "- **Engine**: for each size, a stack of n `DcrClient`s (ES256, oidc-provider on loopback) and a stack of n trivial",
+    "- **Engine**: for each size, a stack of n `DcrClient`s (dynamic face; ES256, oidc-provider on loopback), a stack of",
+    "  the same n clients as `dcr:index:Client` served by the plugin `pulumi-resource-dcr` (installed from the archive",
+    "  `npm run artifacts` builds; the program registers them as plain custom resources) and a stack of n trivial",
     "  dynamic resources (no I/O), each in its own PULUMI_HOME, file backend and work dir, driven through the real CLI by",
     "  the Automation API (inline program, default parallelism). Commands are interleaved: `up`, no-op `up`, `refresh`,",
-    "  `destroy`, each run on both stacks before the next, the order swapped every repetition. Wall time is the Automation",
-    "  API call; requests come from the IdP's log; peak RSS is the max of VmHWM/VmRSS in `/proc/<pid>/status`, sampled",
-    "  every 100 ms, of the `dynamic-provider` host whose command line contains the stack's work dir. State bytes are",
+    "  `destroy`, each run on the three stacks before the next, the order rotated every repetition. Wall time is the",
+    "  Automation API call; requests come from the IdP's log; peak RSS is the max of VmHWM/VmRSS in `/proc/<pid>/status`,",
+    "  sampled every 100 ms, of the provider process: the `dynamic-provider` host whose command line contains the stack's",
+    "  work dir, or the plugin, whose command line contains the stack's PULUMI_HOME. State bytes are",
     "  the `pulumi stack export` output (pretty-printed, secrets encrypted; also shown re-serialized compactly) divided",
     "  by n, so the stack's own resources are included. The IdP runs inside the bench process. CPU: this",
     "  process's own CPU (`process.cpuUsage`), its reaped children's (`/proc/self/stat` cutime+cstime: the CLI and the",
-    "  plugins it reaps) minus the provider host's (sampled from `/proc/<pid>/stat`, a lower bound). At the largest size",
+    "  plugins it reaps) minus the provider process's (sampled from `/proc/<pid>/stat`, a lower bound). At the largest size",
     "  one more repetition runs with `PULUMI_SKIP_CHECKPOINTS=true` to attribute time to the engine's state persistence.",
   ].join("\n");
 }
@@ -74,37 +77,44 @@ export function renderReport(r: BenchResults, chartFile: string, findings: strin
   );
   parts.push(`## Engine scale\n\n![wall time against stack size](${chartFile})\n`);
   const main = r.engine.filter((e) => e.checkpoints);
+  const secs = (side: EngineSide | undefined) => (side ? (side.medianMs / 1000).toFixed(2) : "-");
+  const rss = (side: EngineSide | undefined) => (side ? (side.providerPeakRssBytes / MiB).toFixed(0) : "-");
   parts.push(
     table(
       [
         "n",
         "command",
-        "DcrClient stack (s)",
+        "DcrClient stack, dynamic (s)",
+        "plugin stack (s)",
         "trivial stack (s)",
-        "ratio",
-        "IdP requests / resource",
-        "provider host peak RSS, DCR / trivial (MiB)",
+        "ratio dynamic / trivial",
+        "ratio plugin / trivial",
+        "IdP requests / resource, dynamic / plugin",
+        "provider process peak RSS, dynamic / plugin / trivial (MiB)",
       ],
       main.map((e) => [
         e.size,
         e.command,
-        (e.dcr.medianMs / 1000).toFixed(2),
-        (e.trivial.medianMs / 1000).toFixed(2),
+        secs(e.dcr),
+        secs(e.plugin),
+        secs(e.trivial),
         e.ratio.toFixed(2),
-        e.dcr.requestsPerResource,
-        `${(e.dcr.providerPeakRssBytes / MiB).toFixed(0)} / ${(e.trivial.providerPeakRssBytes / MiB).toFixed(0)}`,
+        e.pluginRatio?.toFixed(2) ?? "-",
+        `${e.dcr.requestsPerResource} / ${e.plugin?.requestsPerResource ?? "-"}`,
+        `${rss(e.dcr)} / ${rss(e.plugin)} / ${rss(e.trivial)}`,
       ]),
     ),
   );
-  const cpu = (c: { bench: number; cli: number; host: number }) =>
-    `${c.bench.toFixed(1)} / ${c.cli.toFixed(1)} / ${c.host.toFixed(1)}`;
+  const cpu = (c: { bench: number; cli: number; host: number } | undefined) =>
+    c ? `${c.bench.toFixed(1)} / ${c.cli.toFixed(1)} / ${c.host.toFixed(1)}` : "-";
   const largest = Math.max(0, ...main.map((e) => e.size));
   const attribution = r.engine.filter((e) => !e.checkpoints);
   parts.push(
-    `\nWhere the time goes at n=${largest}: median CPU seconds per command, *bench process* (the inline program's language host and the in-process IdP) / *pulumi CLI* / *dynamic-provider host*, and the same commands with \`PULUMI_SKIP_CHECKPOINTS=true\` (the engine saves state once at the end instead of after every step), measured in the same run:\n\n${table(
+    `\nWhere the time goes at n=${largest}: median CPU seconds per command, *bench process* (the inline program's language host and the in-process IdP) / *pulumi CLI* / *provider process* (dynamic-provider host or plugin), and the same commands with \`PULUMI_SKIP_CHECKPOINTS=true\` (the engine saves state once at the end instead of after every step), measured in the same run:\n\n${table(
       [
         "command",
         "CPU DCR: bench / CLI / host",
+        "CPU plugin: bench / CLI / plugin",
         "CPU trivial: bench / CLI / host",
         "ratio",
         "without per-step checkpoints: DCR (s)",
@@ -118,6 +128,7 @@ export function renderReport(r: BenchResults, chartFile: string, findings: strin
           return [
             e.command,
             cpu(e.dcr.cpuSeconds),
+            cpu(e.plugin?.cpuSeconds),
             cpu(e.trivial.cpuSeconds),
             e.ratio.toFixed(2),
             a ? (a.dcr.medianMs / 1000).toFixed(2) : "-",
@@ -131,21 +142,27 @@ export function renderReport(r: BenchResults, chartFile: string, findings: strin
     `\nState after the first \`up\`:\n\n${table(
       [
         "n",
-        "`pulumi stack export` bytes / DcrClient",
+        "`pulumi stack export` bytes / DcrClient (dynamic)",
+        "… / plugin client",
         "… / trivial resource",
-        "compact JSON bytes / DcrClient",
+        "compact JSON bytes / DcrClient (dynamic)",
+        "… / plugin client",
         "… / trivial",
         "`__provider` DcrClient (B)",
+        "`__provider` plugin client (B)",
         "`__provider` trivial (B)",
         "same `__provider` everywhere",
       ],
       r.state.map((s) => [
         s.size,
         s.dcrBytesPerResource,
+        s.pluginBytesPerResource ?? "-",
         s.trivialBytesPerResource,
         s.dcrCompactBytesPerResource ?? "-",
+        s.pluginCompactBytesPerResource ?? "-",
         s.trivialCompactBytesPerResource ?? "-",
         s.dcrProviderBytes,
+        s.pluginProviderBytes ?? "-",
         s.trivialProviderBytes,
         s.providerIdentical ? "yes" : "no",
       ]),

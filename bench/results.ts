@@ -53,14 +53,14 @@ export interface EngineSide {
   medianMs: number;
   /** IdP requests per resource, per run. */
   requestsPerResource: number;
-  /** Peak resident set of the dynamic-provider host (bytes), max over runs. */
+  /** Peak resident set of the provider process (dynamic-provider host or plugin; bytes), max over runs. */
   providerPeakRssBytes: number;
   /** Changed resources the engine reported (sanity: up creates n, no-op up 0). */
   changes: number;
   /**
    * Median CPU seconds per run: `bench` = this process (the Automation API's in-process language
    * host running the program, and the in-process IdP); `cli` = the pulumi CLI and its plugins
-   * minus the provider host; `host` = the dynamic-provider host (sampled, a lower bound).
+   * minus the provider process; `host` = the dynamic-provider host or the plugin (sampled, a lower bound).
    */
   cpuSeconds: { bench: number; cli: number; host: number };
 }
@@ -70,20 +70,30 @@ export interface EngineRow {
   /** false: the attribution run with PULUMI_SKIP_CHECKPOINTS=true (state saved once, not per step). */
   checkpoints: boolean;
   command: EngineCommand;
+  /** The dynamic face (DcrClient). */
   dcr: EngineSide;
+  /** The provider plugin face (`dcr:index:Client`); absent in results from before the plugin. */
+  plugin?: EngineSide;
   trivial: EngineSide;
   /** median(dcr) / median(trivial). */
   ratio: number;
+  /** median(plugin) / median(trivial). */
+  pluginRatio?: number;
 }
 
 export interface StateRow {
   size: number;
   /** `pulumi stack export` output (pretty-printed, secrets encrypted) / n. */
   dcrBytesPerResource: number;
+  /** The same clients through the plugin (absent in results from before the plugin). */
+  pluginBytesPerResource?: number;
   trivialBytesPerResource: number;
   /** The same deployment as compact JSON / n. */
   dcrCompactBytesPerResource?: number;
+  pluginCompactBytesPerResource?: number;
   trivialCompactBytesPerResource?: number;
+  /** Largest `__provider` of a plugin-face client (0: none). */
+  pluginProviderBytes?: number;
   /** `__provider` of a DcrClient in state. */
   dcrProviderBytes: number;
   trivialProviderBytes: number;

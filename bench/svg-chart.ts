@@ -1,6 +1,7 @@
 /**
  * A hand-written SVG line chart: engine wall time against stack size, log–log, one colour per
- * command, solid for the DcrClient stack and dashed for the trivial stack. Pure: rows in, text out.
+ * command, solid for the DcrClient stack (dynamic face), dotted for the plugin face and dashed
+ * for the trivial stack. Pure: rows in, text out.
  */
 import type { EngineCommand, EngineRow } from "./results";
 
@@ -13,6 +14,8 @@ const COLORS: Record<EngineCommand, string> = {
   refresh: "#ff7f0e",
   destroy: "#d62728",
 };
+/** Line style per stack (an SVG attribute, or none for solid). */
+const DASH = { dcr: "", plugin: ` stroke-dasharray="2 3"`, trivial: ` stroke-dasharray="6 4"` } as const;
 
 interface Axis {
   lo: number;
@@ -75,7 +78,7 @@ export function renderChart(rows: readonly EngineRow[], subtitle: string): strin
   }
   const sizes = [...new Set(rows.map((r) => r.size))].sort((a, b) => a - b);
   const secs = rows
-    .flatMap((r) => [r.dcr.medianMs, r.trivial.medianMs])
+    .flatMap((r) => [r.dcr.medianMs, r.plugin?.medianMs ?? 0, r.trivial.medianMs])
     .filter((v) => v > 0)
     .map((v) => v / 1000);
   const x = logAxis(sizes, M.left, W - M.right);
@@ -98,12 +101,12 @@ export function renderChart(rows: readonly EngineRow[], subtitle: string): strin
   );
   const commands = [...new Set(rows.map((r) => r.command))];
   for (const cmd of commands) {
-    for (const kind of ["dcr", "trivial"] as const) {
+    for (const kind of ["dcr", "plugin", "trivial"] as const) {
       const pts = rows
-        .filter((r) => r.command === cmd && r[kind].medianMs > 0)
+        .filter((r) => r.command === cmd && (r[kind]?.medianMs ?? 0) > 0)
         .sort((a, b) => a.size - b.size)
-        .map((r) => [x.px(r.size), y.px(r[kind].medianMs / 1000)] as const);
-      const dash = kind === "trivial" ? ` stroke-dasharray="6 4"` : "";
+        .map((r) => [x.px(r.size), y.px((r[kind]?.medianMs ?? 0) / 1000)] as const);
+      const dash = DASH[kind];
       add(
         `<polyline fill="none" stroke="${COLORS[cmd]}" stroke-width="2"${dash} points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")}"/>`,
       );
@@ -124,7 +127,10 @@ export function renderChart(rows: readonly EngineRow[], subtitle: string): strin
     `<line x1="${lx}" x2="${lx + 24}" y1="${ky}" y2="${ky}" stroke="#333" stroke-width="2"/><text x="${lx + 30}" y="${ky}" dominant-baseline="middle">DcrClient stack</text>`,
   );
   add(
-    `<line x1="${lx}" x2="${lx + 24}" y1="${ky + 20}" y2="${ky + 20}" stroke="#333" stroke-width="2" stroke-dasharray="6 4"/><text x="${lx + 30}" y="${ky + 20}" dominant-baseline="middle">trivial stack</text>`,
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ky + 20}" y2="${ky + 20}" stroke="#333" stroke-width="2"${DASH.plugin}/><text x="${lx + 30}" y="${ky + 20}" dominant-baseline="middle">plugin stack</text>`,
+  );
+  add(
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ky + 40}" y2="${ky + 40}" stroke="#333" stroke-width="2"${DASH.trivial}/><text x="${lx + 30}" y="${ky + 40}" dominant-baseline="middle">trivial stack</text>`,
   );
   add(`</svg>`);
   return `${out.join("\n")}\n`;

@@ -84,6 +84,13 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetCheck[]
       value: `${s.dcrProviderBytes} B, ${s.providerIdentical ? "identical" : "NOT identical"}`,
       holds: s.dcrProviderBytes < 4 * KB && s.providerIdentical,
     });
+    if (s.pluginBytesPerResource !== undefined)
+      out.push({
+        name: `state bytes per client, plugin face (n=${largest})`,
+        target: "no `__provider`, < dynamic face",
+        value: `${(s.pluginBytesPerResource / KB).toFixed(1)} KB, \`__provider\` ${s.pluginProviderBytes ?? 0} B`,
+        holds: (s.pluginProviderBytes ?? 0) === 0 && s.pluginBytesPerResource < s.dcrBytesPerResource,
+      });
   }
   return out;
 }

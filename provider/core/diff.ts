@@ -27,5 +27,6 @@ export async function diffOp(olds: DcrOutputs, news: DcrInputs, ctx: CoreContext
     deleteBeforeReplace: plan.replaces.length > 0 && deletesBeforeReplace(desired.clientId),
     properties: plan.properties.map((path) => ({ path, replace: plan.replaces.includes(path) })),
     reasons: plan.reasons,
+    keyEvents: plan.keyEvents,
   };
 }

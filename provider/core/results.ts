@@ -1,4 +1,5 @@
 /** What core operations return: plain data the adapters turn into their engine's shapes. */
+import type { DiffPlan } from "../plan/diff";
 import type { DcrOutputs } from "../types";
 
 /**
@@ -22,6 +23,8 @@ export interface DiffOutcome {
   properties: { path: string; replace: boolean }[];
   /** Human "member: why" sentences. */
   reasons: string[];
+  /** Time-based key steps due now: `publish`/`rotate` add a key to `jwks`, `retire` drops `kid`. */
+  keyEvents: DiffPlan["keyEvents"];
 }
 
 /** A check: the normalised inputs and one failure per problem (empty = valid). */

@@ -9,7 +9,7 @@ import { canonical } from "./equivalence";
 import { keyDrift } from "./jwks";
 import { deepEqual } from "../json";
 import { describeKeyEvent } from "./calendar";
-import { dueEvents, type KeyPolicy } from "./keys";
+import { dueEvents, type KeyEvent, type KeyPolicy } from "./keys";
 import { idpView, ourKids, wantedMembers } from "./owned";
 
 /**
@@ -59,6 +59,12 @@ export interface DiffPlan {
   reasons: string[];
   /** Property paths that change, for the engine's detailed diff (inputs and outputs). */
   properties: string[];
+  /**
+   * When `jwks` changes only because time-based key steps are due, those steps, oldest first (so
+   * a detailed diff can name the keys added or dropped); empty when it does not change, or also
+   * changes for another reason (drift, an input), where the member as a whole is what changes.
+   */
+  keyEvents: Pick<KeyEvent, "kind" | "kid">[];
 }
 
 /** The key policy a desired record asks for. */
@@ -86,6 +92,7 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
 
   // Drift: each owned member against what the IdP should hold (its answer to our last write).
   const ours = ourKids(olds);
+  let jwksOtherwise = false; // jwks drifted, or an input changes what it should hold
   // Only kids matter when jwks is compared (equivalence.ts), so the managed kids stand for the set.
   const published = { keys: olds.keys.map((k) => ({ kid: k.kid })) } as unknown as Jwks;
   const want = wantedMembers(next, published, olds.redirectUris);
@@ -97,6 +104,7 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
       `${m}: ${inputChanged ? "input changed" : "drift at the IdP"}${detail.length > 0 ? ` (${detail.join("; ")})` : ""}`,
     );
     properties.add(MEMBER_PROPERTY[m] ?? "metadata");
+    if (m === "jwks") jwksOtherwise = true;
   }
 
   const state = {
@@ -104,10 +112,18 @@ export function planDiff(olds: DcrOutputs, next: DesiredRecord, now: Date): Diff
     usedKids: olds.usedKids,
     ...(olds.appliedTrigger !== undefined ? { appliedTrigger: olds.appliedTrigger } : {}),
   };
+  const keyEvents: DiffPlan["keyEvents"] = [];
   for (const e of dueEvents(state, policyOf(next))) {
     if (e.at.getTime() > now.getTime()) continue;
     reasons.push(`jwks: ${describeKeyEvent(e)} was due at ${e.at.toISOString()}`);
     properties.add("jwks");
+    keyEvents.push({ kind: e.kind, kid: e.kid });
   }
-  return { changes: reasons.length > 0, replaces, reasons, properties: [...properties] };
+  return {
+    changes: reasons.length > 0,
+    replaces,
+    reasons,
+    properties: [...properties],
+    keyEvents: properties.has("jwks") && !jwksOtherwise ? keyEvents : [],
+  };
 }

@@ -1,18 +1,38 @@
 /**
  * The core's DiffOutcome as a DiffResponse with a detailedDiff. The engine displays a path from
  * old outputs to new inputs unless `inputDiff` is set (then old inputs to new inputs): a member
- * the program changed is an input diff, one the IdP or the calendar changed (drift, a due key
- * rotation: `jwks`) compares the stored outputs.
+ * the program changed is an input diff, one the IdP changed (drift) compares the stored outputs.
+ *
+ * `jwks` is an output only, so "old outputs → new inputs" would print a due rotation as the
+ * whole old set deleted (`- jwks: {…}`). A due key step is therefore sent as the element it
+ * changes, `jwks.keys[i]` (added or dropped) with `inputDiff`: the engine then walks into `jwks`
+ * and `preview --diff` prints `~ jwks: { ~ keys: [ + [i]: output<string> ] }` — a key to come.
  */
 import { isDeepStrictEqual } from "node:util";
 import { DiffResponse, PropertyDiff } from "@pulumi/pulumi/proto/provider_pb";
 import type { DiffOutcome } from "../core";
 
-/** `d` for the engine; `oldInputs`/`newInputs` decide each path's `inputDiff`. */
+/** The `jwks.keys[i]` elements the due key steps add (publish, rotate) or drop (retire), by index in `held`. */
+export function keyStepElements(
+  events: DiffOutcome["keyEvents"],
+  held: readonly { kid?: unknown }[],
+): [string, PropertyDiff.Kind][] {
+  const out: [string, PropertyDiff.Kind][] = [];
+  for (const e of events) {
+    const at = held.findIndex((k) => k.kid === e.kid);
+    if (e.kind === "retire" && at >= 0) out.push([`jwks.keys[${at}]`, PropertyDiff.Kind.DELETE]);
+  }
+  const added = events.filter((e) => e.kind === "publish" || e.kind === "rotate").length;
+  for (let i = 0; i < added; i++) out.push([`jwks.keys[${held.length + i}]`, PropertyDiff.Kind.ADD]);
+  return out;
+}
+
+/** `d` for the engine; `oldInputs`/`newInputs` decide each path's `inputDiff`; `heldJwks` is the stored `jwks` output. */
 export function diffResponse(
   d: DiffOutcome,
   oldInputs: Readonly<Record<string, unknown>>,
   newInputs: Readonly<Record<string, unknown>>,
+  heldJwks?: { keys?: readonly { kid?: unknown }[] },
 ): DiffResponse {
   const resp = new DiffResponse()
     .setChanges(d.changes ? DiffResponse.DiffChanges.DIFF_SOME : DiffResponse.DiffChanges.DIFF_NONE)
@@ -21,7 +41,12 @@ export function diffResponse(
     .setDiffsList(d.properties.map((p) => p.path))
     .setHasdetaileddiff(true);
   const detailed = resp.getDetaileddiffMap();
+  const steps = keyStepElements(d.keyEvents, heldJwks?.keys ?? []);
   for (const p of d.properties) {
+    if (p.path === "jwks" && !("jwks" in newInputs) && steps.length > 0) {
+      for (const [path, kind] of steps) detailed.set(path, new PropertyDiff().setKind(kind).setInputdiff(true));
+      continue;
+    }
     const kind = p.replace ? PropertyDiff.Kind.UPDATE_REPLACE : PropertyDiff.Kind.UPDATE;
     const inputDiff = !isDeepStrictEqual(oldInputs[p.path], newInputs[p.path]);
     detailed.set(p.path, new PropertyDiff().setKind(kind).setInputdiff(inputDiff));

@@ -47,7 +47,7 @@ export async function diff(state: PluginState, req: pb.DiffRequest): Promise<pb.
   const ctx = state.context(req.getUrn());
   const known = knownPart(news.values, news.unknown, oldInputs);
   const d = await diffOp(olds, known as DcrInputs, ctx).finally(ctx.flush);
-  return diffResponse(withUnknowns(d, news.unknown, news.values), oldInputs, news.values);
+  return diffResponse(withUnknowns(d, news.unknown, news.values), oldInputs, news.values, olds.jwks);
 }
 
 /** The outputs of a write, or its partial state as the init-failed error. */

@@ -41,5 +41,6 @@ export function withUnknowns(
     deleteBeforeReplace: replaces.length > 0 && deletesBeforeReplace(news.clientId),
     properties: [...d.properties, ...added],
     reasons: [...d.reasons, ...added.map((p) => `${p.path}: not known until the update`)],
+    keyEvents: d.keyEvents,
   };
 }

@@ -104,9 +104,13 @@ test("plugin through the engine (Node.js program, oidc-provider): create, no-op,
     const due = await stack.preview();
     assert.deepEqual(due.changeSummary, { same: 1, update: 1 }, due.stdout);
     assert.match(due.stdout, /~ dcr:index:Client: \(update\)/, due.stdout);
-    // The engine renders a detailedDiff path as old OUTPUT → new INPUT; jwks is an output only, so
-    // --diff prints its old value under the path, and the progress view lists it as `~jwks`.
-    assert.match(due.stdout, /^\s+- jwks: \{$/m, `preview --diff names jwks:\n${due.stdout}`);
+    // A due rotation is sent as the jwks element it adds (detailed-diff.ts): --diff shows jwks
+    // updated with one key to come, and the progress view lists it as `~jwks`.
+    assert.match(
+      due.stdout,
+      /^\s+~ jwks: \{\n\s+~ keys: \[\n\s+\+ \[1\]: \[unknown\]\n/m,
+      `preview --diff shows ~ jwks:\n${due.stdout}`,
+    );
     assert.match(due.stderr, /warning: DcrClient \S+: jwks: rotation of key \S+ was due at /, due.stderr);
     const rows = await stack.stack.preview();
     assert.match(rows.stdout, /dcr:index:Client\s+bff\s+update\s+\[diff: ~jwks\]/, rows.stdout);

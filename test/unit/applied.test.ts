@@ -170,7 +170,13 @@ test("planDiff: a Keycloak-like answer recorded at the last write converges (no 
     },
   };
   const now = new Date("2026-11-02T00:00:00Z");
-  assert.deepEqual(planDiff(olds, desired, now), { changes: false, replaces: [], reasons: [], properties: [] });
+  assert.deepEqual(planDiff(olds, desired, now), {
+    changes: false,
+    replaces: [],
+    reasons: [],
+    properties: [],
+    keyEvents: [],
+  });
   const withoutRecord = planDiff({ ...olds, applied: undefined }, desired, now);
   assert.deepEqual(
     withoutRecord.reasons,

@@ -46,7 +46,7 @@ const day = (n: number) => new Date(Date.parse(T0) + n * 86400_000);
 
 test("no change, no drift, nothing due → no changes", () => {
   const d = planDiff(outputs(base), desiredRecord(base, EP), day(1));
-  assert.deepEqual(d, { changes: false, replaces: [], reasons: [], properties: [] });
+  assert.deepEqual(d, { changes: false, replaces: [], reasons: [], properties: [], keyEvents: [] });
 });
 
 test("IAT and admin token changes are ignored (not part of the desired record)", () => {
@@ -68,6 +68,29 @@ test("rotation due after rotateAfterDays, and retirement due, show as changes", 
   const d = planDiff(outputs(base), desiredRecord(base, EP), day(31));
   assert.equal(d.changes, true);
   assert.match(d.reasons.join(), /due/);
+});
+
+test("keyEvents: the due key steps when time alone changes jwks; none when jwks also drifted", () => {
+  const kid = "dcr-20261101T000000Z";
+  assert.deepEqual(planDiff(outputs(base), desiredRecord(base, EP), day(29)).keyEvents, []);
+  assert.deepEqual(planDiff(outputs(base), desiredRecord(base, EP), day(31)).keyEvents, [{ kind: "rotate", kid }]);
+  const older = { kid: "dcr-20261001T000000Z", alg: "ES256" as const, createdAt: "2026-10-01T00:00:00.000Z" };
+  const two = outputs(base, {
+    keys: [{ kid, alg: "ES256", createdAt: T0 }, older],
+    usedKids: [kid, older.kid],
+    jwks: {
+      keys: [
+        { kty: "EC", kid },
+        { kty: "EC", kid: older.kid },
+      ],
+    } as DcrOutputs["jwks"],
+  });
+  assert.deepEqual(planDiff(two, desiredRecord(base, EP), day(31)).keyEvents, [
+    { kind: "retire", kid: older.kid },
+    { kind: "rotate", kid },
+  ]);
+  const drifted = outputs(base, { jwks: { keys: [] } });
+  assert.deepEqual(planDiff(drifted, desiredRecord(base, EP), day(31)).keyEvents, [], "drift: jwks as a whole");
 });
 
 test("drift: redirect URIs changed at the IdP (auto) vs merge mode extra URI", () => {

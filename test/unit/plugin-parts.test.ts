@@ -11,6 +11,8 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { argsWithConfig, configSecrets } from "../../provider/config-args";
 import { engineAddress } from "../../provider/plugin/argv";
 import { configFrom } from "../../provider/plugin/config";
+import { diffResponse, keyStepElements } from "../../provider/plugin/detailed-diff";
+import { PropertyDiff } from "@pulumi/pulumi/proto/provider_pb";
 import { SECRET_SIG, SIG_KEY, UNKNOWN, decode, encode } from "../../provider/plugin/marshal";
 import { PLUGIN_VERSION } from "../../provider/plugin/version";
 import { repoRoot } from "../support/engine";
@@ -94,4 +96,38 @@ test("configFrom: Configure's args, else its dcr:config: variables", () => {
       issuer: "https://x",
     },
   );
+});
+
+test("detailed diff: a due key step is the jwks element it adds or drops (input diff), drift the whole member", () => {
+  const held = [{ kid: "new" }, { kid: "old" }];
+  assert.deepEqual(
+    keyStepElements(
+      [
+        { kind: "retire", kid: "old" },
+        { kind: "rotate", kid: "new" },
+      ],
+      held,
+    ),
+    [
+      ["jwks.keys[1]", PropertyDiff.Kind.DELETE],
+      ["jwks.keys[2]", PropertyDiff.Kind.ADD],
+    ],
+  );
+  assert.deepEqual(keyStepElements([{ kind: "activate", kid: "new" }], held), []);
+  const outcome = {
+    changes: true,
+    replaces: [],
+    deleteBeforeReplace: false,
+    properties: [{ path: "jwks", replace: false }],
+    reasons: ["jwks: rotation of key new was due at 2026-12-01T00:00:00.000Z"],
+  };
+  const shown = (keyEvents: { kind: "rotate" | "retire"; kid: string }[]) => {
+    const out: Record<string, [number, boolean]> = {};
+    diffResponse({ ...outcome, keyEvents }, {}, {}, { keys: held })
+      .getDetaileddiffMap()
+      .forEach((d, path) => (out[path] = [d.getKind(), d.getInputdiff()]));
+    return out;
+  };
+  assert.deepEqual(shown([{ kind: "rotate", kid: "new" }]), { "jwks.keys[2]": [PropertyDiff.Kind.ADD, true] });
+  assert.deepEqual(shown([]), { jwks: [PropertyDiff.Kind.UPDATE, false] });
 });
