@@ -26,6 +26,7 @@ import {
   yamlDir,
 } from "./lang-tools";
 
+/** A Pulumi language a DcrClient program is written in. */
 export type Lang = "yaml" | "python" | "go";
 /** Every language, in the order tests loop over them. */
 export const LANGS: readonly Lang[] = ["yaml", "python", "go"];
@@ -35,6 +36,7 @@ export const CLIENT_EXPORTS = ["clientId", "activeKid", "privateKeyPem", "regist
 const PROJECT = "dcr-lang";
 const STACK = "dev";
 
+/** What a language stack is made of: its language, its Clients, its config and what it exports. */
 export interface LangStackOptions {
   lang: Lang;
   /** Resource name → Client args (schema names, camelCase), JSON values only. */

@@ -28,6 +28,7 @@ function artifact(name: string): string {
 /** The plugin archive, for `pulumi plugin install resource dcr <version> --file <archive>`. */
 export const pluginArchive = (): string => artifact(`pulumi-resource-dcr-v${packageVersion}-linux-amd64.tar.gz`);
 
+/** Where and how {@link run} runs a command. */
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
