@@ -63,9 +63,13 @@ def stack_for(spec: dict) -> auto.Stack:
     return stack
 
 
+def echo(line: str) -> None:
+    """The engine's output, as it comes, to stderr (stdout carries only the result line)."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def run(stack: auto.Stack, operation: str, flags: list) -> dict:
     """Runs the operation; a failure raises (the CLI's message included)."""
-    echo = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     if operation == "up":
         result = stack.up(on_output=echo, show_secrets=False)
     elif operation == "preview":
