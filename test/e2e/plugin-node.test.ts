@@ -5,7 +5,9 @@
  * generated SDKs do), against oidc-provider: create, clean preview, a no-op up that sends no
  * request, refresh, a due rotation shown by `preview --diff`, the rotation, a config change that
  * updates the provider in place, state without secrets in clear, destroy; and against the seed
- * fixture, partial state the engine keeps from the plugin's init-failed error.
+ * fixture, partial state the engine keeps from the plugin's init-failed error, and `adopt` (the
+ * plugin's answer to `pulumi import`, which cannot bring a client's private key) taking over a
+ * client registered out of band.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -18,6 +20,7 @@ import { startOidcIdp } from "../support/oidc-idp";
 import { createEngineStack, repoRoot, type EngineStack } from "../support/engine";
 import { startSeedIdp } from "../support/seed-idp";
 import { leaks } from "../support/secrets";
+import { kidsOf, registerWithIat } from "../support/plain-dcr";
 
 const DAY = 86_400_000;
 const ARCHIVE = path.join(repoRoot, ".build", "artifacts", "pulumi-resource-dcr-v0.1.0-linux-amd64.tar.gz");
@@ -175,6 +178,39 @@ test("plugin through the engine: a registration answer it cannot use keeps the c
 
     await stack.destroy();
     assert.deepEqual(idp.clientIds(), [], "deleted with the kept RAT");
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
+
+test("plugin through the engine: adopt takes over a client registered out of band (what pulumi import cannot do)", async () => {
+  const idp = await startSeedIdp();
+  const existing = await registerWithIat(idp, {
+    client_name: "legacy-bff",
+    redirect_uris: ["https://bff.example.com/cb"],
+    token_endpoint_auth_method: "private_key_jwt",
+  });
+  const stack = await pluginStack(
+    {
+      registrationEndpoint: idp.registrationEndpoint,
+      updateMethod: "PATCH",
+      adopt: pulumi.secret({ clientId: existing.id, registrationAccessToken: existing.rat }),
+    },
+    idp.initialAccessToken,
+  );
+  try {
+    const up = await stack.up();
+    assert.equal(up.outputs.clientId?.value, existing.id, "the existing client is managed, not a new one");
+    assert.equal(idp.registrations.length, 1, "nothing registered by the plugin");
+    const kid = up.outputs.activeKid?.value as string;
+    assert.deepEqual(kidsOf(idp.getClient(existing.id)), [kid], "our key is published on the adopted client");
+    await stack.preview({ expectNoChanges: true });
+    const rat = up.outputs.registrationAccessToken?.value as string;
+    assert.deepEqual(leaks(await stack.exportText(), [existing.rat, rat]), [], "the adopted RAT stays a secret");
+
+    await stack.destroy();
+    assert.deepEqual(idp.clientIds(), [], "destroy deleted the adopted client");
   } finally {
     await stack.dispose();
     await idp.close();

@@ -5,25 +5,33 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { startSeedIdp } from "../support/seed-idp";
 import { leaks } from "../support/secrets";
 import { BAD_INPUTS } from "../support/bad-inputs";
-import { secret } from "../support/plugin-process";
+import { secret, type PluginProcess } from "../support/plugin-process";
 import { URN, checkRequest, configure, open, withPlugin } from "../support/plugin-calls";
+
+/** Configures the plugin with the seed IdP's IAT and returns Check's inputs for a client there. */
+async function seedInputs(
+  plugin: PluginProcess,
+  idp: { initialAccessToken: string; registrationEndpoint: string },
+): Promise<Struct | undefined> {
+  await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
+  const checked = await plugin.call<pb.CheckResponse>(
+    "check",
+    checkRequest({ registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" }),
+  );
+  return checked.getInputs();
+}
 
 test("plugin: a registration whose answer is unusable keeps the client and its RAT as partial state (init-failed)", async () => {
   const idp = await startSeedIdp({ hostileRegistration: "deep" });
   try {
     await withPlugin({}, async (plugin) => {
-      await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
-      const inputs = (
-        await plugin.call<pb.CheckResponse>(
-          "check",
-          checkRequest({ registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" }),
-        )
-      ).getInputs();
+      const inputs = await seedInputs(plugin, idp);
       const err = await plugin.call("create", new pb.CreateRequest().setUrn(URN).setProperties(inputs)).then(
         () => assert.fail("create must fail"),
         (e: unknown) => e as grpc.ServiceError,
@@ -57,13 +65,7 @@ test("plugin: a client deleted at the IdP (404) reads as an empty id, so refresh
   const idp = await startSeedIdp();
   try {
     await withPlugin({}, async (plugin) => {
-      await configure(plugin, { initialAccessToken: secret(idp.initialAccessToken) });
-      const inputs = (
-        await plugin.call<pb.CheckResponse>(
-          "check",
-          checkRequest({ registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" }),
-        )
-      ).getInputs();
+      const inputs = await seedInputs(plugin, idp);
       const created = await plugin.call<pb.CreateResponse>(
         "create",
         new pb.CreateRequest().setUrn(URN).setProperties(inputs),
