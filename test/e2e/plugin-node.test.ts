@@ -5,9 +5,9 @@
  * generated SDKs do), against oidc-provider: create, clean preview, a no-op up that sends no
  * request, refresh, a due rotation shown by `preview --diff`, the rotation, a config change that
  * updates the provider in place, state without secrets in clear, destroy; and against the seed
- * fixture, partial state the engine keeps from the plugin's init-failed error, and `adopt` (the
+ * fixture, partial state the engine keeps from the plugin's init-failed error, `adopt` (the
  * plugin's answer to `pulumi import`, which cannot bring a client's private key) taking over a
- * client registered out of band.
+ * client registered out of band, and a server that bends RFC 7592 (no delete, refused tokens as 400).
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -211,6 +211,37 @@ test("plugin through the engine: adopt takes over a client registered out of ban
 
     await stack.destroy();
     assert.deepEqual(idp.clientIds(), [], "destroy deleted the adopted client");
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
+
+test("plugin through the engine: a server that cannot delete (405) and refuses tokens with 400: destroy keeps the client with the advice; a dead RAT is ERR_RAT_INVALID", async () => {
+  const idp = await startSeedIdp({ readOnlyManagement: 405, refusedTokenAs400: "invalid_token" });
+  const stack = await pluginStack(
+    { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH" },
+    idp.initialAccessToken,
+  );
+  try {
+    const up = await stack.up();
+    const id = up.outputs.clientId?.value as string;
+
+    const destroying = await stack.destroy().then(
+      () => assert.fail("destroy must fail"),
+      (e: unknown) => String(e),
+    );
+    assert.match(destroying, /\[ERR_IDP_UNSUPPORTED\] /, destroying);
+    assert.match(destroying, /pulumi state delete/);
+    assert.equal((await stateOf(stack.stack, "dcr:index:Client"))?.id, id, "the resource stays in state");
+    assert.notEqual(idp.getClient(id), undefined, "the client still exists at the IdP: no silent orphan");
+
+    idp.expireRat(id);
+    const refused = await stack.refresh().then(
+      () => assert.fail("refresh must fail"),
+      (e: unknown) => String(e),
+    );
+    assert.match(refused, /\[ERR_RAT_INVALID\] /, "a token refused with 400 invalid_token is a refused token");
   } finally {
     await stack.dispose();
     await idp.close();
