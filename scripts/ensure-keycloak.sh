@@ -74,11 +74,9 @@ fi
 
 print_result() { printf '%s\n%s\n' "$home" "$jdk"; }
 
-if [ -f "$home/$ready_marker" ]; then
-  log "using cached Keycloak $version from $home (java: $jdk)"
-  print_result
-  exit 0
-fi
+# shellcheck source=lib/cache-entry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache-entry.sh"
+reuse_or_lock "$home" '[ -f "$home/$ready_marker" ]' "$home"$'\n'"$jdk" "Keycloak $version from $home (java: $jdk)"
 
 command -v mvn >/dev/null 2>&1 || { apt_install maven && command -v mvn >/dev/null 2>&1; } || {
   log "Maven (mvn) is required to fetch Keycloak $version (org.keycloak:keycloak-quarkus-dist:$version:zip) for the tests."
@@ -86,18 +84,6 @@ command -v mvn >/dev/null 2>&1 || { apt_install maven && command -v mvn >/dev/nu
   log "bin/kc.sh start-dev --db=dev-mem there once (the one-off build step), stop it and create $home/$ready_marker."
   exit 1
 }
-
-mkdir -p "$root"
-# Two concurrent first runs: the second waits for the first instead of repeating its work.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$home.lock"
-  flock 9
-  if [ -f "$home/$ready_marker" ]; then
-    log "Keycloak $version was prepared by a concurrent run"
-    print_result
-    exit 0
-  fi
-fi
 
 start=$(date +%s)
 tmp="$(mktemp -d "$home.tmp.XXXXXX")"

@@ -21,11 +21,9 @@ ready_marker=".pulumi-dcr-ready"
 
 log() { printf 'ensure-python: %s\n' "$*" >&2; }
 
-if [ -f "$venv/$ready_marker" ]; then
-  log "using cached venv (pulumi $pulumi_version) at $venv"
-  printf '%s\n' "$venv/bin/python"
-  exit 0
-fi
+# shellcheck source=lib/cache-entry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache-entry.sh"
+reuse_or_lock "$venv" '[ -f "$venv/$ready_marker" ]' "$venv/bin/python" "venv (pulumi $pulumi_version) at $venv"
 
 base="${DCR_PYTHON_BASE:-$(command -v python3 2>/dev/null || true)}"
 usable() { [ -n "$1" ] && "$1" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; }
@@ -39,18 +37,6 @@ usable "$base" || {
   log "a python3 >= 3.9 with the venv module is required (set DCR_PYTHON_BASE to one, or install python3-venv)."
   exit 1
 }
-
-mkdir -p "$root"
-# Two concurrent first runs: the second waits for the first instead of repeating its work.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$venv.lock"
-  flock 9
-  if [ -f "$venv/$ready_marker" ]; then
-    log "the venv was prepared by a concurrent run"
-    printf '%s\n' "$venv/bin/python"
-    exit 0
-  fi
-fi
 
 log "creating a venv with pulumi $pulumi_version from $base (first run only) ..."
 start=$(date +%s)

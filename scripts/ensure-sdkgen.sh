@@ -17,25 +17,14 @@ cache="$root/sdkgen-$hash"
 
 log() { printf 'ensure-sdkgen: %s\n' "$*" >&2; }
 
-if [ -x "$cache/sdkgen" ]; then
-  printf '%s\n' "$cache/sdkgen"
-  exit 0
-fi
+# shellcheck source=lib/cache-entry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache-entry.sh"
+reuse_or_lock "$cache" '[ -x "$cache/sdkgen" ]' "$cache/sdkgen" "sdkgen from $cache"
 
 command -v go >/dev/null 2>&1 || {
   log "Go >= 1.26 is required to build tools/sdkgen (https://go.dev/dl); install it and re-run."
   exit 1
 }
-
-mkdir -p "$root"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache.lock"
-  flock 9
-  if [ -x "$cache/sdkgen" ]; then
-    printf '%s\n' "$cache/sdkgen"
-    exit 0
-  fi
-fi
 
 log "building sdkgen from the Go module proxy (first run only) ..."
 start=$(date +%s)

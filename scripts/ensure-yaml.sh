@@ -24,29 +24,15 @@ if existing="$(command -v "$binary" 2>/dev/null)" && [ "${PULUMI_DCR_FORCE_BUILD
   exit 0
 fi
 
-if [ -x "$dir/$binary" ]; then
-  log "using cached $binary $version from $dir"
-  printf '%s\n' "$dir"
-  exit 0
-fi
+# shellcheck source=lib/cache-entry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache-entry.sh"
+reuse_or_lock "$dir" '[ -x "$dir/$binary" ]' "$dir" "$binary $version from $dir"
 
 command -v go >/dev/null 2>&1 || {
   log "Go is required to build $binary $version here (none on PATH)."
   log "Install Go >= 1.26 (https://go.dev/dl) or install the Pulumi CLI (it ships $binary), then re-run."
   exit 1
 }
-
-mkdir -p "$root"
-# Two concurrent first runs: the second waits for the first instead of repeating its work.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$dir.lock"
-  flock 9
-  if [ -x "$dir/$binary" ]; then
-    log "$binary $version was built by a concurrent run"
-    printf '%s\n' "$dir"
-    exit 0
-  fi
-fi
 
 log "building $binary $version from the Go module proxy (first run only; a few minutes) ..."
 start=$(date +%s)
