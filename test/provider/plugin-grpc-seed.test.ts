@@ -1,6 +1,7 @@
 /**
  * The bundled provider plugin over gRPC against the seed-style fixture: partial state as the
- * init-failed error, a client gone at the IdP, and the whole bad-input corpus in Check.
+ * init-failed error (a register answer it cannot use; an update the IdP never accepts), a client
+ * gone at the IdP, and the whole bad-input corpus in Check.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -27,6 +28,15 @@ async function seedInputs(
   return checked.getInputs();
 }
 
+/** The engine's init-failed detail an error carries (partial state). */
+function initFailed(err: grpc.ServiceError): pb.ErrorResourceInitFailed {
+  const bin = err.metadata.get("grpc-status-details-bin")[0];
+  assert.ok(bin instanceof Buffer, "the status details travel in grpc-status-details-bin");
+  const any = Status.deserializeBinary(new Uint8Array(bin)).getDetailsList()[0];
+  assert.equal(any?.getTypeName(), "pulumirpc.ErrorResourceInitFailed");
+  return pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+}
+
 test("plugin: a registration whose answer is unusable keeps the client and its RAT as partial state (init-failed)", async () => {
   const idp = await startSeedIdp({ hostileRegistration: "deep" });
   try {
@@ -41,12 +51,7 @@ test("plugin: a registration whose answer is unusable keeps the client and its R
       assert.match(err.details, /kept in state/);
       const [id] = idp.clientIds();
       assert.ok(id !== undefined, "the client exists at the IdP");
-      const bin = err.metadata.get("grpc-status-details-bin")[0];
-      assert.ok(bin instanceof Buffer, "the status details travel in grpc-status-details-bin");
-      const status = Status.deserializeBinary(new Uint8Array(bin));
-      const any = status.getDetailsList()[0];
-      assert.equal(any?.getTypeName(), "pulumirpc.ErrorResourceInitFailed");
-      const failed = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+      const failed = initFailed(err);
       assert.equal(failed.getId(), id);
       const kept = open(failed.getProperties());
       assert.equal(kept.values.clientId, id, "partial state holds the client");
@@ -55,6 +60,47 @@ test("plugin: a registration whose answer is unusable keeps the client and its R
       assert.deepEqual(leaks(kept.plain + err.details, [idp.currentRat(id)]), [], "never in clear");
       assert.deepEqual(failed.getInputs()?.toJavaScript(), inputs?.toJavaScript(), "the inputs are kept too");
       assert.deepEqual(failed.getReasonsList().length, 1);
+    });
+  } finally {
+    await idp.close();
+  }
+});
+
+test("plugin: an update the IdP never accepts keeps the generated key's kid as used (init-failed partial state)", async () => {
+  const idp = await startSeedIdp();
+  try {
+    await withPlugin({}, async (plugin) => {
+      const inputs = await seedInputs(plugin, idp);
+      const created = await plugin.call<pb.CreateResponse>(
+        "create",
+        new pb.CreateRequest().setUrn(URN).setProperties(inputs),
+      );
+      const id = created.getId();
+      const before = open(created.getProperties()).values as { activeKid: string; usedKids: string[] };
+      const news = await plugin.call<pb.CheckResponse>(
+        "check",
+        checkRequest(
+          { registrationEndpoint: idp.registrationEndpoint, updateMethod: "PATCH", rotationTrigger: "now" },
+          inputs?.toJavaScript(),
+        ),
+      );
+      idp.failNext({ status: 503, method: "PATCH", count: 10 });
+      const update = new pb.UpdateRequest().setId(id).setUrn(URN).setOlds(created.getProperties());
+      const err = await plugin.call("update", update.setNews(news.getInputs()).setOldInputs(inputs)).then(
+        () => assert.fail("update must fail"),
+        (e: unknown) => e as grpc.ServiceError,
+      );
+      assert.match(err.details, /^\[ERR_IDP_UNAVAILABLE\] /, err.details);
+      const failed = initFailed(err);
+      assert.equal(failed.getId(), id);
+      const kept = open(failed.getProperties());
+      const after = kept.values as { activeKid: string; usedKids: string[]; registrationAccessToken: string };
+      assert.equal(after.activeKid, before.activeKid, "the unconfirmed key is not recorded as active");
+      const fresh = after.usedKids.filter((k) => !before.usedKids.includes(k));
+      assert.equal(fresh.length, 1, "its kid is recorded as used, never to be reused");
+      assert.equal(after.registrationAccessToken, idp.currentRat(id), "the working RAT is kept");
+      assert.ok(kept.secret.includes("registrationAccessToken"), "as a secret");
+      assert.deepEqual(leaks(kept.plain + err.details, [idp.currentRat(id)]), [], "never in clear");
     });
   } finally {
     await idp.close();
