@@ -1,8 +1,8 @@
 /**
  * The provider plugin through the real Pulumi CLI: `pulumi-resource-dcr` installed into the
  * stack's PULUMI_HOME from the archive (`pulumi plugin install resource dcr 0.1.0 --file …`), an
- * inline Node.js program registering `dcr:index:Client` as a plain CustomResource (what the
- * generated SDKs do), against oidc-provider: create, clean preview, a no-op up that sends no
+ * inline Node.js program using the generated Node.js SDK (`dcr.Client`, compiled from sdk/nodejs
+ * by `npm run artifacts`), against oidc-provider: create, clean preview, a no-op up that sends no
  * request, refresh, a due rotation shown by `preview --diff`, the rotation, a config change that
  * updates the provider in place, state without secrets in clear, destroy; and against the seed
  * fixture, partial state the engine keeps from the plugin's init-failed error, `adopt` (the
@@ -25,15 +25,14 @@ import { kidsOf, registerWithIat } from "../support/plain-dcr";
 const DAY = 86_400_000;
 const ARCHIVE = path.join(repoRoot, ".build", "artifacts", "pulumi-resource-dcr-v0.1.0-linux-amd64.tar.gz");
 
-/** Outputs the program reads back: a CustomResource fills only the properties it declared. */
+/** Outputs the program exports. */
 const OUTPUTS = ["clientId", "activeKid", "jwks", "registrationAccessToken", "privateKeyPem", "keys"] as const;
 
-/** The resource as a generated Node.js SDK declares it: a CustomResource of type `dcr:index:Client`. */
-class Client extends pulumi.CustomResource {
-  constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
-    super("dcr:index:Client", name, props, opts);
-  }
+/** The generated Node.js SDK as a user installs it (`npm run artifacts` compiles sdk/nodejs there). */
+interface NodeSdk {
+  Client: new (name: string, args: Record<string, unknown>) => Record<(typeof OUTPUTS)[number], pulumi.Output<unknown>>;
 }
+const sdkDir = path.join(repoRoot, ".build", "artifacts", "nodejs");
 
 /** A resource of `type` in the stack's state (`stack export`), if any. */
 async function stateOf(
@@ -58,10 +57,9 @@ async function defaultProviderId(stack: Stack): Promise<string> {
  */
 async function pluginStack(args: Record<string, unknown>, initialAccessToken: string): Promise<EngineStack> {
   const program = async (): Promise<Record<string, unknown>> => {
-    const props = { ...args, ...Object.fromEntries(OUTPUTS.map((k) => [k, undefined])) };
-    const client = new Client("bff", props, { version: "0.1.0" });
-    const out = client as unknown as Record<(typeof OUTPUTS)[number], pulumi.Output<unknown>>;
-    return Object.fromEntries(OUTPUTS.map((k) => [k, out[k]]));
+    const { Client } = require(sdkDir) as NodeSdk;
+    const client = new Client("bff", args);
+    return Object.fromEntries(OUTPUTS.map((k) => [k, client[k]]));
   };
   const stack = await createEngineStack({
     program,
