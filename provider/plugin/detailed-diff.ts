@@ -6,13 +6,23 @@
  * `jwks` is an output only, so "old outputs → new inputs" would print a due rotation as the
  * whole old set deleted (`- jwks: {…}`). A due key step is therefore sent as the element it
  * changes, `jwks.keys[i]` (added or dropped) with `inputDiff`: the engine then walks into `jwks`
- * and `preview --diff` prints `~ jwks: { ~ keys: [ + [i]: output<string> ] }` — a key to come.
+ * and `preview --diff` prints `~ jwks: { ~ keys: [ + [i]: [unknown] ] }` — a key to come. The
+ * activation of a key published ahead changes no key at the IdP, only which one signs: it is sent
+ * as `activeKid`, shown `+ activeKid: [unknown]` (the kid it will hold is known after the update).
  */
 import { isDeepStrictEqual } from "node:util";
 import { DiffResponse, PropertyDiff } from "@pulumi/pulumi/proto/provider_pb";
 import type { DiffOutcome } from "../core";
 
-/** The `jwks.keys[i]` elements the due key steps add (publish, rotate) or drop (retire), by index in `held`. */
+/** The top-level property a property path names (`jwks.keys[1]` → `jwks`, `adopt.clientId` → `adopt`). */
+export function rootOf(path: string): string {
+  return path.split(/[.[]/)[0] ?? path;
+}
+
+/**
+ * The elements the due key steps change: `jwks.keys[i]` added (publish, rotate) or dropped
+ * (retire, by its index in `held`), and `activeKid` (activate).
+ */
 export function keyStepElements(
   events: DiffOutcome["keyEvents"],
   held: readonly { kid?: unknown }[],
@@ -21,6 +31,8 @@ export function keyStepElements(
   for (const e of events) {
     const at = held.findIndex((k) => k.kid === e.kid);
     if (e.kind === "retire" && at >= 0) out.push([`jwks.keys[${at}]`, PropertyDiff.Kind.DELETE]);
+    // ADD: the engine shows `+ activeKid: [unknown]` (an UPDATE of an output-only path shows nothing).
+    if (e.kind === "activate") out.push(["activeKid", PropertyDiff.Kind.ADD]);
   }
   const added = events.filter((e) => e.kind === "publish" || e.kind === "rotate").length;
   for (let i = 0; i < added; i++) out.push([`jwks.keys[${held.length + i}]`, PropertyDiff.Kind.ADD]);
@@ -38,7 +50,6 @@ export function diffResponse(
     .setChanges(d.changes ? DiffResponse.DiffChanges.DIFF_SOME : DiffResponse.DiffChanges.DIFF_NONE)
     .setReplacesList(d.replaces)
     .setDeletebeforereplace(d.deleteBeforeReplace)
-    .setDiffsList(d.properties.map((p) => p.path))
     .setHasdetaileddiff(true);
   const detailed = resp.getDetaileddiffMap();
   const steps = keyStepElements(d.keyEvents, heldJwks?.keys ?? []);
@@ -51,7 +62,10 @@ export function diffResponse(
     const inputDiff = !isDeepStrictEqual(oldInputs[p.path], newInputs[p.path]);
     detailed.set(p.path, new PropertyDiff().setKind(kind).setInputdiff(inputDiff));
   }
-  return resp;
+  // The top-level properties the detailed paths name: the progress view lists only these.
+  const roots = new Set<string>();
+  detailed.forEach((_, path) => roots.add(rootOf(path)));
+  return resp.setDiffsList([...roots]);
 }
 
 /** A config diff: changed keys update the provider in place, never replace it. */

@@ -9,17 +9,12 @@ import { checkOp, createOp, deleteOp, diffOp, readOp, updateOp, type WriteResult
 import { DcrError } from "../errors";
 import { partialFailure } from "../runtime";
 import type { DcrInputs, DcrOutputs } from "../types";
-import { diffResponse } from "./detailed-diff";
+import { diffResponse, rootOf } from "./detailed-diff";
 import { GrpcFailure, initFailedError } from "./init-failed";
 import { decode, encode } from "./marshal";
 import { inputSecrets, outputSecrets } from "./secret-names";
 import type { PluginState } from "./state";
 import { knownPart, withUnknowns } from "./unknown-diff";
-
-/** The top-level property a failure path names (`adopt.clientId` → `adopt`). */
-function rootOf(path: string): string {
-  return path.split(/[.[]/)[0] ?? path;
-}
 
 function only(values: Record<string, unknown>, keys: ReadonlySet<string>, keep: boolean): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k) === keep));

@@ -26,7 +26,15 @@ const DAY = 86_400_000;
 const ARCHIVE = path.join(repoRoot, ".build", "artifacts", "pulumi-resource-dcr-v0.1.0-linux-amd64.tar.gz");
 
 /** Outputs the program exports. */
-const OUTPUTS = ["clientId", "activeKid", "jwks", "registrationAccessToken", "privateKeyPem", "keys"] as const;
+const OUTPUTS = [
+  "clientId",
+  "activeKid",
+  "nextKid",
+  "jwks",
+  "registrationAccessToken",
+  "privateKeyPem",
+  "keys",
+] as const;
 
 /** The generated Node.js SDK as a user installs it (`npm run artifacts` compiles sdk/nodejs there). */
 interface NodeSdk {
@@ -145,6 +153,47 @@ test("plugin through the engine (Node.js program, oidc-provider): create, no-op,
 
     await stack.destroy();
     assert.equal(idp.getClient(clientId), undefined, "destroy deleted the client");
+  } finally {
+    await stack.dispose();
+    await idp.close();
+  }
+});
+
+test("plugin through the engine: a key published ahead shows as ~ jwks when published, and its activation sends no request", async () => {
+  const idp = await startOidcIdp();
+  const stack = await pluginStack(
+    {
+      registrationEndpoint: idp.registrationEndpoint,
+      redirectUris: ["https://bff.example.test/cb"],
+      keyAlgorithm: "ES256",
+      rotateAfterDays: 30,
+      publishAheadDays: 7,
+    },
+    idp.initialAccessToken,
+  );
+  const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+  try {
+    const first = (await stack.up()).outputs.activeKid?.value as string;
+
+    stack.setEnv("DCR_NOW", at(24)); // publication was due at day 23
+    const publication = await stack.preview();
+    assert.match(publication.stdout, /^\s+~ jwks: \{\n\s+~ keys: \[\n\s+\+ \[1\]: \[unknown\]\n/m, publication.stdout);
+    const published = await stack.up();
+    const next = published.outputs.nextKid?.value as string;
+    assert.equal(published.outputs.activeKid?.value, first, "the published key does not sign yet");
+    assert.deepEqual(kidsOf(idp.getClient(published.outputs.clientId?.value as string)).sort(), [first, next].sort());
+
+    stack.setEnv("DCR_NOW", at(32)); // published 8 days ago, rotation due at day 30
+    const activation = await stack.preview();
+    assert.match(activation.stdout, /~ dcr:index:Client: \(update\)/, activation.stdout);
+    assert.doesNotMatch(activation.stdout, /- jwks/, "no key leaves the IdP's set: it is not shown as deleted");
+    assert.match(activation.stdout, /^\s+\+ activeKid: \[unknown\]$/m, "the switch of the signing key is shown");
+    idp.requests.reset();
+    const activated = await stack.up();
+    assert.equal(activated.outputs.activeKid?.value, next, "the published key signs now");
+    assert.equal(idp.requests.count(), 0, "activation sends no request: the IdP has held the key since publication");
+
+    await stack.destroy();
   } finally {
     await stack.dispose();
     await idp.close();

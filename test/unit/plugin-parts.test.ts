@@ -113,7 +113,7 @@ test("detailed diff: a due key step is the jwks element it adds or drops (input 
       ["jwks.keys[2]", PropertyDiff.Kind.ADD],
     ],
   );
-  assert.deepEqual(keyStepElements([{ kind: "activate", kid: "new" }], held), []);
+  assert.deepEqual(keyStepElements([{ kind: "activate", kid: "new" }], held), [["activeKid", PropertyDiff.Kind.ADD]]);
   const outcome = {
     changes: true,
     replaces: [],
