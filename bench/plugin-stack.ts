@@ -3,23 +3,10 @@
  * Node program as plain custom resources, served by `pulumi-resource-dcr` installed from the
  * archive `npm run artifacts` builds into the stack's own PULUMI_HOME (no `__provider` in state).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { createEngineStack, pulumiCommand, repoRoot, type EngineStack } from "../test/support/engine";
+import { createEngineStack, type EngineStack } from "../test/support/engine";
+import { installPlugin, packageVersion } from "../test/support/lang-tools";
 import type { BenchIdp } from "./idps";
-
-/** The package version, which is the plugin's. */
-const VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string })
-  .version;
-
-/** The plugin archive scripts/build-artifacts.sh writes. */
-export const PLUGIN_ARCHIVE = path.join(
-  repoRoot,
-  ".build",
-  "artifacts",
-  `pulumi-resource-dcr-v${VERSION}-linux-amd64.tar.gz`,
-);
 
 /** The resource token of the plugin face. */
 export const PLUGIN_TYPE = "dcr:index:Client";
@@ -36,7 +23,6 @@ class PluginClient extends pulumi.CustomResource {
 
 /** A stack of `size` plugin-face clients, with the plugin installed into its PULUMI_HOME. */
 export async function pluginStack(size: number, idp: BenchIdp, env: Record<string, string>): Promise<EngineStack> {
-  if (!fs.existsSync(PLUGIN_ARCHIVE)) throw new Error(`${PLUGIN_ARCHIVE} is missing: run npm run artifacts`);
   const stack = await createEngineStack({
     projectName: "bench-plugin",
     env,
@@ -54,17 +40,11 @@ export async function pluginStack(size: number, idp: BenchIdp, env: Record<strin
             keyAlgorithm: "ES256",
             redirectUris: [`https://bff-${i}.example.com/cb`],
           },
-          VERSION,
+          packageVersion,
         );
       }
     },
   });
-  const cli = (await pulumiCommand()) as unknown as {
-    run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
-  };
-  await cli.run(["plugin", "install", "resource", "dcr", VERSION, "--file", PLUGIN_ARCHIVE], stack.workDir, {
-    PULUMI_HOME: stack.pulumiHome,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-  });
+  await installPlugin(stack.pulumiHome);
   return stack;
 }

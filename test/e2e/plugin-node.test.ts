@@ -11,19 +11,17 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startOidcIdp } from "../support/oidc-idp";
-import { createEngineStack, repoRoot, type EngineStack } from "../support/engine";
+import { createEngineStack, type EngineStack } from "../support/engine";
 import { startSeedIdp } from "../support/seed-idp";
 import { leaks } from "../support/secrets";
+import { artifactsDir, installPlugin } from "../support/lang-tools";
 import { kidsOf, registerWithIat } from "../support/plain-dcr";
 
 const DAY = 86_400_000;
-const ARCHIVE = path.join(repoRoot, ".build", "artifacts", "pulumi-resource-dcr-v0.1.0-linux-amd64.tar.gz");
 
 /** Outputs the program exports. */
 const OUTPUTS = [
@@ -40,7 +38,7 @@ const OUTPUTS = [
 interface NodeSdk {
   Client: new (name: string, args: Record<string, unknown>) => Record<(typeof OUTPUTS)[number], pulumi.Output<unknown>>;
 }
-const sdkDir = path.join(repoRoot, ".build", "artifacts", "nodejs");
+const sdkDir = path.join(artifactsDir, "nodejs");
 
 /** A resource of `type` in the stack's state (`stack export`), if any. */
 async function stateOf(
@@ -74,9 +72,7 @@ async function pluginStack(args: Record<string, unknown>, initialAccessToken: st
     projectName: "dcr-plugin-e2e",
     config: { "dcr:initialAccessToken": { value: initialAccessToken, secret: true } },
   });
-  await promisify(execFile)("pulumi", ["plugin", "install", "resource", "dcr", "0.1.0", "--file", ARCHIVE], {
-    env: { ...process.env, PULUMI_HOME: stack.pulumiHome },
-  });
+  await installPlugin(stack.pulumiHome);
   return stack;
 }
 

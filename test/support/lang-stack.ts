@@ -15,16 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import {
-  goDriver,
-  langSources,
-  packageVersion,
-  pluginArchive,
-  pythonBin,
-  pythonSdkPath,
-  run,
-  yamlDir,
-} from "./lang-tools";
+import { goDriver, installPlugin, langSources, pythonBin, pythonSdkPath, run, yamlDir } from "./lang-tools";
 
 /** A Pulumi language a DcrClient program is written in. */
 export type Lang = "yaml" | "python" | "go";
@@ -146,9 +137,7 @@ export async function createLangStack(opts: LangStackOptions): Promise<LangStack
   if (opts.lang === "python") envVars.PYTHONPATH = await pythonSdkPath();
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, ...envVars });
   try {
-    await run("pulumi", ["plugin", "install", "resource", "dcr", packageVersion, "--file", pluginArchive()], {
-      env: env(),
-    });
+    await installPlugin(pulumiHome);
     const operate =
       opts.lang === "yaml"
         ? await yamlStack(workDir, opts, env())

@@ -28,6 +28,13 @@ function artifact(name: string): string {
 /** The plugin archive, for `pulumi plugin install resource dcr <version> --file <archive>`. */
 export const pluginArchive = (): string => artifact(`pulumi-resource-dcr-v${packageVersion}-linux-amd64.tar.gz`);
 
+/** Installs the plugin from its archive into `pulumiHome`, as a user does (the CLI on PATH). */
+export async function installPlugin(pulumiHome: string): Promise<void> {
+  await run("pulumi", ["plugin", "install", "resource", "dcr", packageVersion, "--file", pluginArchive()], {
+    env: { ...process.env, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+}
+
 /** Where and how {@link run} runs a command. */
 export interface RunOptions {
   cwd?: string;
